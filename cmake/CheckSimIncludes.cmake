@@ -1,0 +1,13 @@
+# Fails when any file under SIM_DIR includes a Qt, OpenSceneGraph or GDAL header.
+file(GLOB_RECURSE sim_files "${SIM_DIR}/*.h" "${SIM_DIR}/*.cpp")
+set(bad "")
+foreach(f IN LISTS sim_files)
+  file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](Q[A-Za-z]+|osg[A-Za-z]*/|gdal|ogr|cpl_)")
+  if(lines)
+    list(APPEND bad "${f}: ${lines}")
+  endif()
+endforeach()
+if(bad)
+  string(REPLACE ";" "\n" bad "${bad}")
+  message(FATAL_ERROR "sim/ must not include Qt, OSG or GDAL headers:\n${bad}")
+endif()
