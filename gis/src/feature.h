@@ -1,0 +1,29 @@
+#pragma once
+// A feature as the loader sees it after reading and reprojection: geometry in the local frame
+// and tags. No GDAL types.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "citytwin/sim/geometry.h"
+#include "citytwin/gis/city_loader.h"
+#include "tags.h"
+
+namespace ct::gis {
+
+enum class GeomKind { None, Point, Line, Polygon };
+
+struct SourceFeature {
+    std::string file;
+    std::string layer;
+    std::int64_t id = -1;  ///< FID, or the OSM id for OSM data
+    GeomKind kind = GeomKind::None;
+    std::vector<std::vector<Vec2>> parts;  ///< lines; polygon outer rings (not closed); one point
+    int holesDropped = 0;                  ///< inner rings of polygons, not used
+    bool repaired = false;                 ///< a self-intersecting polygon was made valid
+    Tags tags;
+};
+
+
+}  // namespace ct::gis
