@@ -93,7 +93,7 @@ std::string infoText(const gis::LoadResult& result, const gis::LoadOptions& opti
         os << "\nLayers (features read -> roads / buildings / facilities / signals / land use / ignored / skipped)\n";
         for (const gis::LayerStats& l : result.layers) {
             os << "  " << std::left << std::setw(22) << l.layer << std::right << std::setw(8) << l.features << " -> "
-               << l.roads << " / " << l.buildings << " / " << l.facilities << " / " << l.signals << " / " << l.landUse
+               << l.roads << " / " << l.buildings << " / " << l.facilities << " / " << l.trafficSignals << " / " << l.landUse
                << " / " << l.ignored << " / " << l.skipped << "   [" << l.role << "]\n";
         }
     }
@@ -187,7 +187,7 @@ std::string infoJson(const gis::LoadResult& result, const gis::LoadOptions& opti
                           {"roads", l.roads},
                           {"buildings", l.buildings},
                           {"facilities", l.facilities},
-                          {"signals", l.signals},
+                          {"signals", l.trafficSignals},
                           {"landuse", l.landUse},
                           {"ignored", l.ignored},
                           {"skipped", l.skipped}});

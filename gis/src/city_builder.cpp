@@ -189,7 +189,7 @@ void CityBuilder::add(SourceFeature& f, LayerRole role, LayerStats& stats) {
             if ((role == LayerRole::Auto || role == LayerRole::Signals) && f.tags.getOr("highway", "") == "traffic_signals") {
                 m_roads.addSignal(f.parts.front().front());
                 ++m_signals;
-                ++stats.signals;
+                ++stats.trafficSignals;
                 used = true;
             } else if ((role == LayerRole::Auto || role == LayerRole::Facilities) && addFacility(f)) {
                 ++stats.facilities;

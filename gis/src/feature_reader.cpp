@@ -95,6 +95,22 @@ DatasetPtr openVector(const std::string& path, DiagnosticReport& report) {
         }
         return nullptr;
     }
+    // GDAL may open a file and still fail on part of it (an unknown CRS falls back to WGS 84):
+    // that is an error, or the city would be placed wrongly.
+    for (const GdalErrorCapture::Message& m : capture.take()) {
+        if (m.level < CE_Failure) {
+            continue;
+        }
+        const bool crs = m.text.find("crs") != std::string::npos || m.text.find("CRS") != std::string::npos;
+        report.error(crs ? "crs.unknown" : "source.open_failure", path,
+                     (crs ? std::string("the file names a coordinate reference system that PROJ does not know (GDAL: ")
+                          : std::string("GDAL failed while opening the file (GDAL: ")) +
+                         m.text + ")");
+    }
+    if (report.hasErrors()) {
+        GDALClose(ds);
+        return nullptr;
+    }
     if (ds->GetLayerCount() == 0) {
         GDALClose(ds);
         report.error(fs::is_directory(st) ? "source.folder" : "source.no_layers", path,
@@ -202,6 +218,26 @@ bool chooseFrame(const std::vector<std::pair<std::string, GDALDataset*>>& source
                 continue;
             }
             anySrs = true;
+            if (srs->IsGeographic() != 0) {
+                // Degrees must look like degrees, or the CRS is wrong.
+                OGREnvelope e;
+                if (layer->GetExtent(&e, FALSE) == OGRERR_NONE &&
+                    (std::abs(e.MinX) > 360.0 || std::abs(e.MaxX) > 360.0 || std::abs(e.MinY) > 90.0001 ||
+                     std::abs(e.MaxY) > 90.0001)) {
+                    std::ostringstream msg;
+                    msg << "the layer's CRS is geographic (degrees) but its coordinates reach (" << e.MaxX << ", "
+                        << e.MaxY << "), which are not degrees; the CRS is wrong or missing";
+                    Diagnostic d;
+                    d.severity = Severity::Error;
+                    d.code = "crs.mismatch";
+                    d.file = path;
+                    d.layer = layer->GetName();
+                    d.message = msg.str();
+                    d.action = "load stopped";
+                    report.add(std::move(d));
+                    return false;
+                }
+            }
             if (dataProjected == nullptr && isMetricProjected(*srs)) {
                 dataProjected = srs;
             }
@@ -245,7 +281,8 @@ bool chooseFrame(const std::vector<std::pair<std::string, GDALDataset*>>& source
         const int zone = std::clamp(static_cast<int>(std::floor((lon + 180.0) / 6.0)) + 1, 1, 60);
         frame.crs.importFromEPSG((lat >= 0 ? 32600 : 32700) + zone);
     } else {
-        report.error("crs.no_extent", sources.front().first, "no feature has a usable geometry to place the city");
+        report.error("source.no_geometry", sources.front().first,
+                     "no layer has a feature with a geometry (are the layers empty?), so there is nothing to load");
         return false;
     }
     useGisOrder(frame.crs);

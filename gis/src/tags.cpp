@@ -190,7 +190,10 @@ std::optional<double> parseSpeedMps(std::string_view text) {
     }
     // Implicit limits by country context, e.g. "DE:urban" (the common European values).
     if (const auto colon = v.find(':'); colon != std::string::npos && !std::isdigit(static_cast<unsigned char>(v[0]))) {
-        const std::string_view kind = std::string_view(v).substr(colon + 1);
+        std::string_view kind = std::string_view(v).substr(colon + 1);
+        if (std::string_view(v).substr(0, colon) == "zone") {
+            kind = std::string_view(v);  // "zone:30" without a country prefix
+        }
         if (kind == "urban") {
             return 50.0 * kKmh;
         }
