@@ -92,6 +92,10 @@ private slots:
         m_reference = summarize(*r.city);
         QCOMPARE(m_reference.links, std::size_t(11));
     }
+    void pbf() {
+        // small_town.osm.pbf is small_town.osm converted by osmium (tests/fixtures/README.md).
+        checkSame({std::string(CT_FIXTURES_DIR) + "/osm/small_town.osm.pbf"});
+    }
     void geopackage() {
         QTemporaryDir d;
         checkSame(exportOsm(d.path().toStdString(), "GPKG", ".gpkg", true));

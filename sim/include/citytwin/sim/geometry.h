@@ -1,6 +1,7 @@
 #pragma once
 /// Plain 2D geometry in the model's local metric frame (metres east and north of the origin).
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 #include <vector>

@@ -1,0 +1,213 @@
+// Tests of the city scene builder (no display needed): draw calls that do not grow with the
+// city, triangulation, road drawing rules and the framing of the home view.
+
+#include <QtTest>
+
+#include <cmath>
+
+#include <osg/Geode>
+#include <osg/Geometry>
+#include <osg/Group>
+#include <osg/Matrixd>
+
+#include "citytwin/render/scene_builder.h"
+#include "citytwin/render/triangulate.h"
+#include "citytwin/sim/city_model.h"
+#include "synthetic_city.h"
+
+using namespace ct;
+
+namespace {
+
+/// The geometry named `name` under `root`, or null.
+const osg::Geometry* findGeometry(const osg::Node* node, const std::string& name) {
+    if (const osg::Geometry* g = dynamic_cast<const osg::Geometry*>(node)) {
+        return g->getName() == name ? g : nullptr;
+    }
+    if (const osg::Group* group = node->asGroup()) {
+        for (unsigned i = 0; i < group->getNumChildren(); ++i) {
+            if (const osg::Geometry* g = findGeometry(group->getChild(i), name)) {
+                return g;
+            }
+        }
+    }
+    return nullptr;
+}
+
+std::size_t vertexCount(const osg::Geometry* g) {
+    return g != nullptr && g->getVertexArray() != nullptr ? g->getVertexArray()->getNumElements() : 0;
+}
+
+/// Sum of the areas of the triangles (index triples into ring).
+double triangleArea(std::span<const Vec2> ring, const std::vector<std::uint32_t>& tris, bool* allCcw) {
+    double sum = 0.0;
+    *allCcw = true;
+    for (std::size_t t = 0; t + 2 < tris.size(); t += 3) {
+        const double a = 0.5 * cross(ring[tris[t + 1]] - ring[tris[t]], ring[tris[t + 2]] - ring[tris[t]]);
+        *allCcw = *allCcw && a > 0.0;
+        sum += a;
+    }
+    return sum;
+}
+
+}  // namespace
+
+class TestRenderScene : public QObject {
+    Q_OBJECT
+private slots:
+    void drawCallsDoNotGrowWithBuildings();
+    void everyBuildingIsDrawn();
+    void twoWayRoadDrawnOnce();
+    void triangulatesConvexAndConcaveRings_data();
+    void triangulatesConvexAndConcaveRings();
+    void triangulationSurvivesBadRings();
+    void homeViewFramesTheCity();
+    void flatGroundWithoutTerrain();
+    void terrainIsDecimated();
+};
+
+void TestRenderScene::drawCallsDoNotGrowWithBuildings() {
+    const CityModel small = test::makeSyntheticCity({.buildings = 100});
+    const CityModel large = test::makeSyntheticCity({.buildings = 2000});
+    QCOMPARE(small.buildings.count(), std::size_t{100});
+    QCOMPARE(large.buildings.count(), std::size_t{2000});
+
+    const render::SceneBuild a = render::buildCityScene(small);
+    const render::SceneBuild b = render::buildCityScene(large);
+    QVERIFY(a.stats.geometries > 0);
+    QCOMPARE(b.stats.geometries, a.stats.geometries);
+    QCOMPARE(b.stats.drawCalls, a.stats.drawCalls);
+    QCOMPARE(b.stats.labels, a.stats.labels);
+    // The geometry itself does grow: 20x the buildings, 20x the building triangles.
+    const unsigned ia = findGeometry(a.root.get(), "buildings")->getPrimitiveSet(0)->getNumIndices();
+    const unsigned ib = findGeometry(b.root.get(), "buildings")->getPrimitiveSet(0)->getNumIndices();
+    QCOMPARE(ib, ia * 20);
+    // Terrain, roads, buildings, water, pins: a handful of draw calls, plus one per label.
+    QVERIFY2(a.stats.drawCalls <= 8 + a.stats.labels, qPrintable(QString::number(a.stats.drawCalls)));
+}
+
+void TestRenderScene::everyBuildingIsDrawn() {
+    // A box building without terrain: 4 walls x 4 vertices + 4 roof vertices, 8 + 2 triangles.
+    const CityModel city =
+        test::makeSyntheticCity({.buildings = 37, .terrain = false, .river = false, .facilities = 0});
+    const render::SceneBuild scene = render::buildCityScene(city);
+    const osg::Geometry* buildings = findGeometry(scene.root.get(), "buildings");
+    QVERIFY(buildings != nullptr);
+    QCOMPARE(vertexCount(buildings), std::size_t{37 * 20});
+    QCOMPARE(buildings->getPrimitiveSet(0)->getNumIndices(), 37u * 10u * 3u);
+    QVERIFY(!buildings->getUseDisplayList());
+    QVERIFY(buildings->getUseVertexBufferObjects());
+}
+
+void TestRenderScene::twoWayRoadDrawnOnce() {
+    // The same straight road, once two-way (two links) and once one-way (one link): the
+    // ribbon has the same vertices either way, because a two-way road is drawn once.
+    auto cityWith = [](WayInput::Oneway oneway) {
+        CityModel city;
+        RoadNetworkBuilder builder;
+        WayInput way;
+        way.points = {{0.0, 0.0}, {100.0, 0.0}, {200.0, 50.0}};
+        way.oneway = oneway;
+        builder.addWay(way);
+        city.roads = builder.build();
+        DiagnosticReport report;
+        city.finish(report);
+        return city;
+    };
+    const CityModel twoWay = cityWith(WayInput::Oneway::No);
+    const CityModel oneWay = cityWith(WayInput::Oneway::Forward);
+    QCOMPARE(twoWay.roads.linkCount(), std::size_t{2});
+    QCOMPARE(oneWay.roads.linkCount(), std::size_t{1});
+    const render::SceneBuild a = render::buildCityScene(twoWay);
+    const render::SceneBuild b = render::buildCityScene(oneWay);
+    const std::size_t va = vertexCount(findGeometry(a.root.get(), "roads"));
+    QVERIFY(va > 0);
+    QCOMPARE(va, vertexCount(findGeometry(b.root.get(), "roads")));
+
+    // Two lanes (3.5 m each) make a 7 m wide ribbon: its first two vertices are 7 m apart.
+    const auto* v =
+        dynamic_cast<const osg::Vec3Array*>(findGeometry(a.root.get(), "roads")->getVertexArray());
+    QVERIFY(v != nullptr);
+    QCOMPARE(std::round(((*v)[0] - (*v)[1]).length() * 100.0) / 100.0, 7.0);
+}
+
+void TestRenderScene::triangulatesConvexAndConcaveRings_data() {
+    QTest::addColumn<std::vector<Vec2>>("ring");
+    QTest::addColumn<int>("triangles");
+    QTest::newRow("square ccw") << std::vector<Vec2>{{0, 0}, {10, 0}, {10, 10}, {0, 10}} << 2;
+    QTest::newRow("square cw, closed") << std::vector<Vec2>{{0, 0}, {0, 10}, {10, 10}, {10, 0}, {0, 0}} << 2;
+    QTest::newRow("L shape") << std::vector<Vec2>{{0, 0}, {20, 0}, {20, 5}, {5, 5}, {5, 20}, {0, 20}} << 4;
+    QTest::newRow("U shape") << std::vector<Vec2>{{0, 0},   {30, 0},  {30, 30}, {20, 30},
+                                                  {20, 10}, {10, 10}, {10, 30}, {0, 30}}
+                             << 6;
+    QTest::newRow("collinear and repeated points")
+        << std::vector<Vec2>{{0, 0}, {5, 0}, {5, 0}, {10, 0}, {10, 10}, {0, 10}} << 3;
+}
+
+void TestRenderScene::triangulatesConvexAndConcaveRings() {
+    QFETCH(std::vector<Vec2>, ring);
+    QFETCH(int, triangles);
+    const std::vector<std::uint32_t> tris = render::triangulateRing(ring);
+    QCOMPARE(static_cast<int>(tris.size()), triangles * 3);
+    bool allCcw = false;
+    const double area = triangleArea(ring, tris, &allCcw);
+    QVERIFY(allCcw);
+    // The triangles tile the polygon: their areas add up to its area (shoelace formula).
+    QVERIFY(std::abs(area - std::abs(signedArea(ring))) < 1e-9);
+}
+
+void TestRenderScene::triangulationSurvivesBadRings() {
+    QVERIFY(render::triangulateRing(std::vector<Vec2>{}).empty());
+    QVERIFY(render::triangulateRing(std::vector<Vec2>{{0, 0}, {1, 1}}).empty());
+    QVERIFY(render::triangulateRing(std::vector<Vec2>{{0, 0}, {1, 0}, {2, 0}}).empty());  // all collinear
+    // A bow-tie is not simple: some triangles, no crash, indices in range.
+    const std::vector<Vec2> bowTie{{0, 0}, {10, 10}, {10, 0}, {0, 10}};
+    for (std::uint32_t i : render::triangulateRing(bowTie)) {
+        QVERIFY(i < bowTie.size());
+    }
+}
+
+void TestRenderScene::homeViewFramesTheCity() {
+    const CityModel city = test::makeSyntheticCity({.buildings = 400});
+    const double aspect = 1.6;
+    const render::HomeView home = render::homeView(city, {}, 30.0, aspect);
+    // Project the extent's corners with an independent camera model: all inside the view,
+    // and the city fills it (some corner near an edge).
+    const osg::Matrixd vp = osg::Matrixd::lookAt(home.eye, home.center, home.up) *
+                            osg::Matrixd::perspective(30.0, aspect, 1.0, 1e5);
+    double maxNdc = 0.0;
+    for (const Vec2 c : {city.extent.min, city.extent.max, Vec2{city.extent.min.x, city.extent.max.y},
+                         Vec2{city.extent.max.x, city.extent.min.y}}) {
+        const osg::Vec3d ndc = osg::Vec3d(c.x, c.y, 100.0) * vp;
+        QVERIFY2(std::abs(ndc.x()) <= 1.0 && std::abs(ndc.y()) <= 1.0,
+                 qPrintable(QStringLiteral("%1 %2").arg(ndc.x()).arg(ndc.y())));
+        maxNdc = std::max({maxNdc, std::abs(ndc.x()), std::abs(ndc.y())});
+    }
+    QVERIFY2(maxNdc > 0.7, qPrintable(QString::number(maxNdc)));
+    // Oblique: looking down, from above the ground.
+    const osg::Vec3d dir = home.center - home.eye;
+    QVERIFY(dir.z() < 0.0);
+    QVERIFY(home.eye.z() > 100.0);
+}
+
+void TestRenderScene::flatGroundWithoutTerrain() {
+    const CityModel city = test::makeSyntheticCity({.buildings = 10, .terrain = false});
+    const render::SceneBuild scene = render::buildCityScene(city);
+    QCOMPARE(vertexCount(findGeometry(scene.root.get(), "ground")), std::size_t{4});
+    QVERIFY(findGeometry(scene.root.get(), "terrain") == nullptr);
+}
+
+void TestRenderScene::terrainIsDecimated() {
+    const CityModel city = test::makeSyntheticCity({.buildings = 100});  // a 90 x 90 DEM
+    const int w = city.terrain.width;
+    const render::SceneBuild full = render::buildCityScene(city);
+    QCOMPARE(vertexCount(findGeometry(full.root.get(), "terrain")), static_cast<std::size_t>(w) * w);
+    render::SceneOptions options;
+    options.maxTerrainSize = w / 2;
+    const render::SceneBuild half = render::buildCityScene(city, options);
+    const std::size_t side = static_cast<std::size_t>((w - 1) / 2 + 1);
+    QCOMPARE(vertexCount(findGeometry(half.root.get(), "terrain")), side * side);
+}
+
+QTEST_GUILESS_MAIN(TestRenderScene)
+#include "tst_render_scene.moc"
