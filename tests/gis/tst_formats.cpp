@@ -50,7 +50,22 @@ std::vector<std::string> exportOsm(const std::string& dir, const char* driver, c
 std::int64_t gdalFeatureCount(const std::string& path, const std::string& layer) {
     std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
     OGRLayer* l = ds ? ds->GetLayerByName(layer.c_str()) : nullptr;
-    return l != nullptr ? l->GetFeatureCount(TRUE) : -1;
+    if (l == nullptr) {
+        return -1;
+    }
+    const GIntBig n = l->GetFeatureCount(TRUE);
+    if (n >= 0) {
+        return n;
+    }
+    // The OSM driver cannot count one layer; count it in an interleaved read, as ogrinfo does
+    // when it lists an OSM file.
+    std::int64_t count = 0;
+    OGRLayer* from = nullptr;
+    while (OGRFeature* f = ds->GetNextFeature(&from, nullptr, nullptr, nullptr)) {
+        count += from == l ? 1 : 0;
+        OGRFeature::DestroyFeature(f);
+    }
+    return count;
 }
 
 }  // namespace
