@@ -1,0 +1,1091 @@
+#include "citytwin/traffic/simulation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <cstdio>
+#include <cstdlib>
+#include <numeric>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "citytwin/traffic/router.h"
+
+namespace ct::traffic {
+
+const char* toString(TripOutcome o) {
+    switch (o) {
+        case TripOutcome::Pending:
+            return "pending";
+        case TripOutcome::Running:
+            return "running";
+        case TripOutcome::Arrived:
+            return "arrived";
+        case TripOutcome::NoRoute:
+            return "no_route";
+        case TripOutcome::Removed:
+            return "removed";
+    }
+    return "?";
+}
+
+namespace {
+
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+constexpr double kStopped = 0.1;  // m/s: below this a vehicle is waiting (SUMO's definition)
+
+/// IDM acceleration (Treiber, Hennecke, Helbing 2000). gap: m to the leader's back (or the stop
+/// line); dv = v - v_leader. Without a leader the free-road term alone.
+double idm(const VehicleType& t, double v, double v0, bool hasLeader, double gap, double dv) {
+    const double free = 1.0 - std::pow(v / std::max(v0, 0.1), t.delta);
+    if (!hasLeader) {
+        return t.maxAccel * free;
+    }
+    const double sStar = t.minGap + std::max(0.0, v * t.headway + v * dv / (2.0 * std::sqrt(t.maxAccel * t.comfortDecel)));
+    const double s = std::max(gap, 0.01);
+    return t.maxAccel * (free - (sStar / s) * (sStar / s));
+}
+
+}  // namespace
+
+struct Simulation::Impl {
+    const TrafficNetwork& net;
+    SimOptions opt;
+    std::vector<VehicleType> types;
+    tbb::task_arena arena;
+    std::int64_t tick = 0;
+    double dt = 1.0;
+
+    // Trips and their results; vehicle v drives trip v.
+    std::vector<Trip> trips;
+    std::vector<TripResult> results;
+    std::vector<std::uint32_t> departOrder;  // trip indexes by (depart, index)
+    std::size_t nextDepart = 0;
+    std::vector<std::uint32_t> waiting;  // departed, not yet inserted, in departure order
+
+    // Vehicle state (columns indexed by vehicle = trip index).
+    std::vector<std::uint32_t> lane;      // current lane, kNone when not on the network
+    std::vector<double> pos;              // m, front bumper from the lane start
+    std::vector<double> speed;            // m/s
+    std::vector<double> accel;            // m/s^2, last step
+    std::vector<float> factor;            // desired-speed factor
+    std::vector<std::uint8_t> type;       // VehicleClass
+    std::vector<std::uint32_t> routeOff;  // into routePool
+    std::vector<std::uint32_t> routeLen;
+    std::vector<std::uint32_t> routeIdx;  // index in the route of the link being driven (or just left, on an internal lane)
+    std::vector<std::uint32_t> nextConn;  // connection to take at the end of the current normal lane
+    std::vector<double> standing;         // s standing still at the current spot
+    std::vector<double> lcCooldown;       // s until the next lane change is allowed
+    std::vector<LinkId> routePool;
+
+    // Lanes: vehicles front first.
+    std::vector<std::vector<std::uint32_t>> laneVeh;
+
+    // Per-step buffers.
+    std::vector<LinkState> connState;
+    std::vector<std::atomic<std::uint64_t>> entryKey;  // per lane: smallest (distance, vehicle) key wanting in
+    struct Move {
+        std::uint32_t veh;
+        std::uint32_t lane;  // lane at the end of the step (kNone = arrived)
+        std::uint32_t routeIdx;
+        std::uint32_t nextConn;
+        double pos, speed, accel, driven;
+        bool entered;  // it entered `lane` this step (from another lane)
+    };
+    std::vector<std::vector<Move>> moves;  // per source lane
+    std::vector<std::int8_t> lcWish;
+
+    std::vector<std::uint8_t> closed;
+    Counters counters;
+    StepStats last;
+    double minGapSeen = std::numeric_limits<double>::infinity();
+
+    // Link statistics.
+    std::vector<LinkInterval> intervals;
+    LinkInterval current;
+
+    Impl(const TrafficNetwork& n, SimOptions o)
+        : net(n), opt(std::move(o)), arena(opt.threads > 0 ? opt.threads : tbb::task_arena::automatic) {
+        dt = opt.step;
+        types = opt.types;
+        if (types.empty()) {
+            for (int c = 0; c < kVehicleClassCount; ++c) {
+                types.push_back(defaultVehicleType(static_cast<VehicleClass>(c)));
+            }
+        }
+        laneVeh.resize(net.laneCount());
+        entryKey = std::vector<std::atomic<std::uint64_t>>(net.laneCount());
+        moves.resize(net.laneCount());
+        connState.resize(net.connectionCount());
+        closed.assign(net.linkCount(), 0);
+        startInterval(0.0);
+    }
+
+    double now() const { return static_cast<double>(tick) * dt; }
+    const VehicleType& vt(std::uint32_t v) const { return types[type[v]]; }
+    LinkId routeAt(std::uint32_t v, std::uint32_t i) const { return routePool[routeOff[v] + i]; }
+    bool lastLink(std::uint32_t v, std::uint32_t idx) const { return idx + 1 >= routeLen[v]; }
+
+    void startInterval(double begin) {
+        current = LinkInterval{};
+        current.begin = begin;
+        current.entered.assign(net.linkCount(), 0);
+        current.vehicleSeconds.assign(net.linkCount(), 0.0);
+        current.speedSum.assign(net.linkCount(), 0.0);
+    }
+
+    /// The connection from normal lane `l` to the next link of the route, or kNone.
+    std::uint32_t connToward(std::uint32_t l, LinkId next) const {
+        for (std::uint32_t c = net.laneConnOffset[l]; c < net.laneConnOffset[l + 1]; ++c) {
+            if (net.laneLink[net.connTo[c].index()] == next) {
+                return c;
+            }
+        }
+        return kNone;
+    }
+    /// Any connection from link `link` toward `next` (for looking ahead past a lane change).
+    std::uint32_t anyConnToward(LinkId link, LinkId next) const {
+        for (std::uint32_t i = 0; i < net.laneCountOf(link); ++i) {
+            const std::uint32_t c = connToward(net.lane(link, i).index(), next);
+            if (c != kNone) {
+                return c;
+            }
+        }
+        return kNone;
+    }
+    std::uint32_t nextConnFor(std::uint32_t v, std::uint32_t l, std::uint32_t idx) const {
+        return lastLink(v, idx) ? kNone : connToward(l, routeAt(v, idx + 1));
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Junctions
+
+    /// May vehicle v (speed sp, `dist` m before the stop line) pass the end of normal lane l
+    /// through connection c this step? Reads only the previous state.
+    bool permitted(std::uint32_t v, std::uint32_t c, double dist, double sp) const {
+        const VehicleType& t = vt(v);
+        const LinkState st = connState[c];
+        const NodeId node = net.connNode[c];
+        const bool controlled = net.nodeControl[node.index()] != JunctionControl::None;
+        switch (st) {
+            case LinkState::Red:
+                return false;
+            case LinkState::Yellow:
+                // Go only when a comfortable stop is no longer possible.
+                if (sp * sp / (2.0 * t.comfortDecel) < dist) {
+                    return false;
+                }
+                break;
+            case LinkState::Stop:
+                if (sp > kStopped || dist > 1.0) {
+                    return false;
+                }
+                [[fallthrough]];
+            case LinkState::YieldGreen:
+                if (dist > opt.yieldDistance) {
+                    return false;  // approach slowly; decide at the line
+                }
+                for (std::uint32_t d : net.conflictsOf(c)) {
+                    if (!laneVeh[net.connVia[d].index()].empty()) {
+                        return false;  // a foe is crossing now
+                    }
+                    const LinkState fs = connState[d];
+                    if (fs != LinkState::PriorityGreen && !(st == LinkState::Stop && fs == LinkState::Stop)) {
+                        continue;
+                    }
+                    const auto& foes = laneVeh[net.connFrom[d].index()];
+                    if (foes.empty()) {
+                        continue;
+                    }
+                    const std::uint32_t f = foes.front();
+                    if (nextConn[f] != d) {
+                        continue;
+                    }
+                    const double fd = net.laneLength[net.connFrom[d].index()] - pos[f];
+                    const double arrive = fd / std::max(speed[f], 1.0);
+                    if (arrive <= t.criticalGap) {
+                        return false;
+                    }
+                }
+                break;
+            default:
+                break;
+        }
+        // Do not enter a junction you cannot leave: when the traffic beyond the junction stands
+        // (or crawls), there must be room for the whole vehicle on the exit lane. Moving traffic
+        // makes room as it goes, as at a queue discharging at a green light.
+        if (controlled && dist < sp * sp / (2.0 * t.comfortDecel) + 10.0) {
+            constexpr double kJammed = 2.0;  // m/s
+            const auto& exitVeh = laneVeh[net.connTo[c].index()];
+            double room = net.laneLength[net.connTo[c].index()];
+            bool jammed = false;
+            if (!exitVeh.empty()) {
+                const std::uint32_t b = exitVeh.back();
+                room = pos[b] - vt(b).length;
+                jammed = speed[b] < kJammed;
+            }
+            for (std::uint32_t w : laneVeh[net.connVia[c].index()]) {
+                room -= vt(w).length + vt(w).minGap;
+                jammed = jammed || speed[w] < kJammed;
+            }
+            if (jammed && room < t.length + 0.5 * t.minGap) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Looking ahead along a vehicle's path
+
+    struct Cursor {
+        std::uint32_t lane, idx, conn;  // lane, route index, connection at the end of a normal lane
+    };
+
+    /// The lane after the cursor's lane along the route, or kNone when the route ends here or
+    /// the vehicle must change lanes first.
+    bool advance(std::uint32_t v, Cursor& c, bool lookahead) const {
+        if (net.isInternal(LaneId{c.lane})) {
+            const std::uint32_t conn = net.laneConnection[c.lane];
+            c.lane = net.connTo[conn].index();
+            c.idx += 1;
+            c.conn = nextConnFor(v, c.lane, c.idx);
+            if (c.conn == kNone && lookahead && !lastLink(v, c.idx)) {
+                c.conn = anyConnToward(net.laneLink[c.lane], routeAt(v, c.idx + 1));
+            }
+            return true;
+        }
+        if (c.conn == kNone) {
+            return false;
+        }
+        c.lane = net.connVia[c.conn].index();
+        return true;
+    }
+
+    struct Obstacle {
+        bool found = false;
+        double gap = 0.0;     // m from the vehicle's front to the obstacle
+        double speed = 0.0;   // m/s of the obstacle
+        double maxSafe = std::numeric_limits<double>::infinity();  // m/s cap from speed limits ahead
+    };
+
+    /// The nearest obstacle ahead of vehicle v beyond the end of its lane: the last vehicle of a
+    /// lane ahead, a stop line it may not pass, a lane it may not enter this step, or the end of
+    /// the route. `toEnd` is the distance from v's front to the end of its lane.
+    Obstacle lookAhead(std::uint32_t v, const Cursor& start, double toEnd, double sp) const {
+        const VehicleType& t = vt(v);
+        Obstacle o;
+        Cursor c = start;
+        double dist = toEnd;
+        const double horizon = std::max(opt.lookahead, sp * sp / (2.0 * t.comfortDecel) + sp * 3.0);
+        const std::uint64_t myKeyVeh = v;
+        while (dist < horizon) {
+            const bool internal = net.isInternal(LaneId{c.lane});
+            if (!internal) {
+                if (lastLink(v, c.idx) && net.laneLink[c.lane] == routeAt(v, c.idx)) {
+                    return o;  // the route ends at this lane's end: drive out freely
+                }
+                if (c.conn == kNone || closed[net.laneLink[net.connTo[c.conn].index()].index()] != 0 ||
+                    !permitted(v, c.conn, dist, sp)) {
+                    o.found = true;
+                    o.gap = dist;
+                    o.speed = 0.0;
+                    return o;
+                }
+            }
+            Cursor next = c;
+            if (!advance(v, next, true)) {
+                o.found = true;
+                o.gap = dist;
+                return o;
+            }
+            // Entering the next lane this step needs this vehicle's entry key to win.
+            const std::uint64_t key = entryKey[next.lane].load(std::memory_order_relaxed);
+            if (key != std::numeric_limits<std::uint64_t>::max() && (key & 0xffffffULL) != (myKeyVeh & 0xffffffULL) &&
+                dist < (sp + t.maxAccel * dt) * dt + 1e-9) {
+                o.found = true;
+                o.gap = dist;
+                return o;
+            }
+            // Slow down in time for a lower speed limit ahead (turns across junctions).
+            const double limit = net.laneSpeed[next.lane];
+            o.maxSafe = std::min(o.maxSafe, std::sqrt(limit * limit + 2.0 * t.comfortDecel * dist));
+            const auto& veh = laneVeh[next.lane];
+            if (!veh.empty()) {
+                const std::uint32_t b = veh.back();
+                o.found = true;
+                o.gap = dist + pos[b] - vt(b).length;
+                o.speed = speed[b];
+                return o;
+            }
+            dist += net.laneLength[next.lane];
+            c = next;
+        }
+        return o;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Phases
+
+    void applySignals() {
+        const double t = now();
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.connectionCount(), 4096), [&](const auto& r) {
+            for (std::size_t c = r.begin(); c != r.end(); ++c) {
+                connState[c] = net.stateAt(static_cast<std::uint32_t>(c), t);
+            }
+        });
+    }
+
+    bool routeVehicle(std::uint32_t v, Router& router) {
+        const Trip& tr = trips[v];
+        std::vector<LinkId> path = tr.route;
+        bool usable = !path.empty();
+        for (LinkId l : path) {
+            usable = usable && l.valid() && l.index() < net.linkCount() && closed[l.index()] == 0;
+        }
+        if (!usable) {
+            path = router.route(tr.from, tr.to);
+        }
+        if (path.empty()) {
+            return false;
+        }
+        routeOff[v] = static_cast<std::uint32_t>(routePool.size());
+        routeLen[v] = static_cast<std::uint32_t>(path.size());
+        routePool.insert(routePool.end(), path.begin(), path.end());
+        return true;
+    }
+
+    void insertVehicles(Router& router) {
+        const double t = now();
+        while (nextDepart < departOrder.size() && trips[departOrder[nextDepart]].depart <= t + 1e-9) {
+            const std::uint32_t v = departOrder[nextDepart++];
+            if (!routeVehicle(v, router)) {
+                results[v].outcome = TripOutcome::NoRoute;
+                ++counters.noRoute;
+                continue;
+            }
+            waiting.push_back(v);
+        }
+        // Insert in departure order; a vehicle that finds no room waits (SUMO's depart delay),
+        // and so does everyone behind it on the same origin link.
+        std::vector<std::uint32_t> still;
+        std::vector<std::uint32_t> blockedLinks;
+        for (std::uint32_t v : waiting) {
+            const LinkId origin = routeAt(v, 0);
+            if (std::find(blockedLinks.begin(), blockedLinks.end(), origin.index()) != blockedLinks.end() ||
+                closed[origin.index()] != 0) {
+                still.push_back(v);
+                continue;
+            }
+            const VehicleType& ty = vt(v);
+            const Trip& tr = trips[v];
+            // The lane that leads on along the route with the most room at the departure
+            // position: room to the vehicle ahead and, behind, a safe gap to the follower.
+            std::uint32_t best = kNone;
+            double bestScore = -1.0, bestPos = 0.0;
+            for (std::uint32_t i = 0; i < net.laneCountOf(origin); ++i) {
+                const std::uint32_t l = net.lane(origin, i).index();
+                const bool leads = routeLen[v] == 1 || connToward(l, routeAt(v, 1)) != kNone;
+                const double p = tr.departPos >= 0.0 ? std::min(tr.departPos, static_cast<double>(net.laneLength[l]))
+                                                     : std::min(ty.length, static_cast<double>(net.laneLength[l]));
+                const auto [ahead, behind] = neighbours(l, p, kNone);
+                const double room = ahead == kNone ? net.laneLength[l] - p : pos[ahead] - vt(ahead).length - p;
+                const double back = behind == kNone ? p : p - ty.length - pos[behind];
+                const bool fits = room >= (ahead == kNone ? 0.0 : ty.minGap) &&
+                                  back >= (behind == kNone ? std::min(0.0, p - ty.length) : vt(behind).minGap);
+                const double score = room + (leads ? 1e6 : 0.0);
+                if (fits && score > bestScore) {
+                    bestScore = score;
+                    best = l;
+                    bestPos = p;
+                }
+            }
+            if (best == kNone) {
+                still.push_back(v);
+                blockedLinks.push_back(origin.index());
+                continue;
+            }
+            lane[v] = best;
+            pos[v] = bestPos;
+            speed[v] = std::min(tr.departSpeed, static_cast<double>(net.laneSpeed[best]) * factor[v]);
+            accel[v] = 0.0;
+            routeIdx[v] = 0;
+            nextConn[v] = nextConnFor(v, best, 0);
+            standing[v] = 0.0;
+            lcCooldown[v] = 0.0;
+            {
+                auto& lv = laneVeh[best];
+                auto it = lv.begin();
+                while (it != lv.end() && pos[*it] > bestPos) {
+                    ++it;
+                }
+                lv.insert(it, v);
+            }
+            TripResult& res = results[v];
+            res.outcome = TripOutcome::Running;
+            res.depart = t;
+            res.departDelay = t - trips[v].depart;
+            ++counters.inserted;
+            ++last.insertedThisStep;
+            ++current.entered[origin.index()];
+        }
+        waiting.swap(still);
+    }
+
+    /// IDM acceleration of v if it drove at `p` on lane `l` behind `leader` (kNone = none).
+    double accelOn(std::uint32_t v, std::uint32_t l, double p, std::uint32_t leader) const {
+        const VehicleType& t = vt(v);
+        const double v0 = std::min(static_cast<double>(net.laneSpeed[l]) * factor[v], t.maxSpeed);
+        if (leader == kNone) {
+            // Treat the lane end as free road; the junction logic governs it.
+            return idm(t, speed[v], v0, false, 0.0, 0.0);
+        }
+        return idm(t, speed[v], v0, true, pos[leader] - vt(leader).length - p, speed[v] - speed[leader]);
+    }
+
+    /// Neighbours of a position in a lane list (front first): the vehicle ahead and behind.
+    std::pair<std::uint32_t, std::uint32_t> neighbours(std::uint32_t l, double p, std::uint32_t self) const {
+        std::uint32_t ahead = kNone, behind = kNone;
+        for (std::uint32_t w : laneVeh[l]) {
+            if (w == self) {
+                continue;
+            }
+            if (pos[w] > p || (pos[w] == p && w < self)) {
+                ahead = w;
+            } else {
+                behind = w;
+                break;
+            }
+        }
+        return {ahead, behind};
+    }
+
+    /// MOBIL (Kesting, Treiber, Helbing 2007) and mandatory lane changes toward lanes that lead
+    /// on along the route. Plans in parallel from the current state; executed serially.
+    void planLaneChanges() {
+        lcWish.assign(trips.size(), 0);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.normalLaneCount, 256), [&](const auto& r) {
+            for (std::size_t li = r.begin(); li != r.end(); ++li) {
+                const auto l = static_cast<std::uint32_t>(li);
+                const LinkId link = net.laneLink[l];
+                const std::uint32_t n = net.laneCountOf(link);
+                if (n < 2) {
+                    continue;
+                }
+                const std::uint32_t idx = net.laneIndex[l];
+                const auto& veh = laneVeh[l];
+                for (std::size_t k = 0; k < veh.size(); ++k) {
+                    const std::uint32_t v = veh[k];
+                    if (lcCooldown[v] > 0.0) {
+                        continue;
+                    }
+                    const bool isLast = lastLink(v, routeIdx[v]);
+                    auto leads = [&](std::uint32_t laneIndex) {
+                        return isLast || connToward(net.lane(link, laneIndex).index(), routeAt(v, routeIdx[v] + 1)) != kNone;
+                    };
+                    const VehicleType& t = vt(v);
+                    const std::uint32_t leader = k > 0 ? veh[k - 1] : kNone;
+                    const std::uint32_t follower = k + 1 < veh.size() ? veh[k + 1] : kNone;
+                    if (!leads(idx)) {
+                        // Mandatory: toward the nearest lane that leads on.
+                        int dir = 0;
+                        for (std::uint32_t d = 1; d < n && dir == 0; ++d) {
+                            if (idx + d < n && leads(idx + d)) {
+                                dir = 1;
+                            } else if (idx >= d && leads(idx - d)) {
+                                dir = -1;
+                            }
+                        }
+                        lcWish[v] = static_cast<std::int8_t>(dir);
+                        continue;
+                    }
+                    const double aOld = accelOn(v, l, pos[v], leader);
+                    double bestGain = t.changeThreshold;
+                    for (int dir : {-1, 1}) {
+                        if ((dir < 0 && idx == 0) || (dir > 0 && idx + 1 >= n)) {
+                            continue;
+                        }
+                        const std::uint32_t targetIndex = dir > 0 ? idx + 1 : idx - 1;
+                        if (!leads(targetIndex)) {
+                            continue;
+                        }
+                        const std::uint32_t tl = net.lane(link, targetIndex).index();
+                        const auto [nl, nf] = neighbours(tl, pos[v], v);
+                        if (nl != kNone && pos[nl] - vt(nl).length - pos[v] < t.minGap) {
+                            continue;
+                        }
+                        if (nf != kNone && pos[v] - t.length - pos[nf] < vt(nf).minGap) {
+                            continue;
+                        }
+                        const double aNew = accelOn(v, tl, pos[v], nl);
+                        double followerNew = 0.0, followerOld = 0.0;
+                        if (nf != kNone) {
+                            const double aNfNew = accelOn(nf, tl, pos[nf], v);
+                            if (aNfNew < -opt.safeDecel) {
+                                continue;  // unsafe for the new follower
+                            }
+                            followerNew = aNfNew - accelOn(nf, tl, pos[nf], nl);
+                        }
+                        if (follower != kNone) {
+                            followerOld = accelOn(follower, l, pos[follower], leader) -
+                                          accelOn(follower, l, pos[follower], v);
+                        }
+                        const double gain = aNew - aOld + t.politeness * (followerNew + followerOld);
+                        if (gain > bestGain) {
+                            bestGain = gain;
+                            lcWish[v] = static_cast<std::int8_t>(dir);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    void executeLaneChanges() {
+        for (std::uint32_t l = 0; l < net.normalLaneCount; ++l) {
+            if (laneVeh[l].empty()) {
+                continue;
+            }
+            const std::vector<std::uint32_t> snapshot = laneVeh[l];
+            for (std::uint32_t v : snapshot) {
+                const int dir = lcWish[v];
+                if (dir == 0 || lane[v] != l) {
+                    continue;
+                }
+                lcWish[v] = 0;  // once: the vehicle may meet this loop again on its new lane
+                const LinkId link = net.laneLink[l];
+                const std::uint32_t idx = net.laneIndex[l];
+                if ((dir < 0 && idx == 0) || (dir > 0 && idx + 1 >= net.laneCountOf(link))) {
+                    continue;
+                }
+                const std::uint32_t tl = net.lane(link, dir > 0 ? idx + 1 : idx - 1).index();
+                const VehicleType& t = vt(v);
+                // Re-check safety against the lanes as they are now (earlier changes included).
+                const auto [nl, nf] = neighbours(tl, pos[v], v);
+                const bool mandatory = nextConn[v] == kNone && !lastLink(v, routeIdx[v]);
+                const double need = mandatory ? 0.5 : t.minGap;
+                if (nl != kNone && pos[nl] - vt(nl).length - pos[v] < need) {
+                    continue;
+                }
+                if (nf != kNone) {
+                    if (pos[v] - t.length - pos[nf] < (mandatory ? 0.5 : vt(nf).minGap)) {
+                        continue;
+                    }
+                    const double decel = mandatory ? vt(nf).emergencyDecel * 0.5 : opt.safeDecel;
+                    if (accelOn(nf, tl, pos[nf], v) < -decel) {
+                        continue;
+                    }
+                }
+                auto& from = laneVeh[l];
+                from.erase(std::find(from.begin(), from.end(), v));
+                auto& to = laneVeh[tl];
+                auto it = to.begin();
+                while (it != to.end() && (pos[*it] > pos[v] || (pos[*it] == pos[v] && *it < v))) {
+                    ++it;
+                }
+                to.insert(it, v);
+                lane[v] = tl;
+                nextConn[v] = nextConnFor(v, tl, routeIdx[v]);
+                lcCooldown[v] = opt.laneChangeCooldown;
+                ++counters.laneChanges;
+            }
+        }
+    }
+
+    /// Each vehicle that might reach the end of its lane this step asks for the lanes it could
+    /// enter; the nearest (then the lowest vehicle id) wins each lane. Order-independent.
+    void requestEntries() {
+        for (auto& k : entryKey) {
+            k.store(std::numeric_limits<std::uint64_t>::max(), std::memory_order_relaxed);
+        }
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.laneCount(), 256), [&](const auto& r) {
+            for (std::size_t li = r.begin(); li != r.end(); ++li) {
+                const auto l = static_cast<std::uint32_t>(li);
+                for (std::uint32_t v : laneVeh[l]) {
+                    const VehicleType& t = vt(v);
+                    const double reach = (speed[v] + t.maxAccel * dt) * dt;
+                    double dist = net.laneLength[l] - pos[v];
+                    if (dist > reach) {
+                        break;  // vehicles behind are farther from the end
+                    }
+                    Cursor c{l, routeIdx[v], nextConn[v]};
+                    while (dist <= reach) {
+                        if (!net.isInternal(LaneId{c.lane}) && lastLink(v, c.idx)) {
+                            break;
+                        }
+                        if (!advance(v, c, false)) {
+                            break;
+                        }
+                        const std::uint64_t key =
+                            (static_cast<std::uint64_t>(std::min(dist, 16000.0) * 1000.0) << 24) | (v & 0xffffffULL);
+                        std::uint64_t cur = entryKey[c.lane].load(std::memory_order_relaxed);
+                        while (key < cur && !entryKey[c.lane].compare_exchange_weak(cur, key, std::memory_order_relaxed)) {
+                        }
+                        dist += net.laneLength[c.lane];
+                    }
+                }
+            }
+        });
+    }
+
+    /// Car following and movement, lane by lane in parallel, front to back within a lane.
+    void moveVehicles() {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.laneCount(), 64), [&](const auto& r) {
+            for (std::size_t li = r.begin(); li != r.end(); ++li) {
+                const auto l = static_cast<std::uint32_t>(li);
+                auto& out = moves[l];
+                out.clear();
+                const auto& veh = laneVeh[l];
+                const double laneLen = net.laneLength[l];
+                // The vehicle ahead on this lane: where it was (the IDM reads the previous state,
+                // as in the model's simultaneous update) and where it is after its move (the
+                // safety cap: nobody moves past the new back of its leader).
+                bool aheadStayed = false, aheadFollowable = false;
+                double aheadOldBack = 0.0, aheadOldSpeed = 0.0, aheadNewBack = 0.0;
+                std::uint32_t aheadNextConn = kNone;
+                for (std::size_t k = 0; k < veh.size(); ++k) {
+                    const std::uint32_t v = veh[k];
+                    const VehicleType& t = vt(v);
+                    const double sp = speed[v];
+                    const double v0 = std::min(static_cast<double>(net.laneSpeed[l]) * factor[v], t.maxSpeed);
+                    Cursor cur{l, routeIdx[v], nextConn[v]};
+                    // The leader: the vehicle ahead on this lane (also when it just moved on to the
+                    // next lane along our path), else whatever lies ahead beyond the lane end.
+                    Obstacle ob;
+                    double cap = std::numeric_limits<double>::infinity();
+                    if (k > 0 && (aheadStayed || (aheadFollowable && aheadNextConn == nextConn[v]))) {
+                        ob.found = true;
+                        ob.gap = aheadOldBack - pos[v];
+                        ob.speed = aheadOldSpeed;
+                        cap = aheadNewBack - pos[v];
+                        if (!aheadStayed) {
+                            const Obstacle beyond = lookAhead(v, cur, laneLen - pos[v], sp);
+                            ob.maxSafe = beyond.maxSafe;
+                            if (beyond.found && beyond.gap < ob.gap) {
+                                ob.gap = beyond.gap;
+                                ob.speed = beyond.speed;
+                                cap = std::min(cap, beyond.gap);
+                            }
+                        }
+                    } else {
+                        ob = lookAhead(v, cur, laneLen - pos[v], sp);
+                        if (ob.found) {
+                            cap = ob.gap;
+                        }
+                    }
+                    double a = idm(t, sp, v0, ob.found, ob.gap, sp - ob.speed);
+                    double vNew = std::max(0.0, sp + a * dt);
+                    vNew = std::min(vNew, ob.maxSafe);
+                    vNew = std::min(vNew, std::max(0.0, cap) / dt);  // never past the obstacle
+                    if (vNew < sp - t.emergencyDecel * dt - 1e-9) {
+                        // Counted, not prevented: safety comes first.
+                        emergencyCount.fetch_add(1, std::memory_order_relaxed);
+                    }
+                    a = (vNew - sp) / dt;
+                    // Move along the path, possibly across several lanes.
+                    double p = pos[v] + vNew * dt;
+                    const double driven = vNew * dt;
+                    bool entered = false, arrived = false;
+                    while (p > net.laneLength[cur.lane] + 1e-9) {
+                        if (!net.isInternal(LaneId{cur.lane}) && lastLink(v, cur.idx)) {
+                            arrived = true;
+                            break;
+                        }
+                        const double over = p - net.laneLength[cur.lane];
+                        Cursor next = cur;
+                        if (!advance(v, next, false)) {
+                            p = net.laneLength[cur.lane];  // cannot happen: the obstacle stops it
+                            break;
+                        }
+                        cur = next;
+                        p = over;
+                        entered = true;
+                    }
+                    aheadOldBack = pos[v] - t.length;
+                    aheadOldSpeed = sp;
+                    aheadNextConn = nextConn[v];
+                    if (arrived) {
+                        out.push_back({v, kNone, cur.idx, kNone, p, vNew, a, driven, false});
+                        aheadStayed = false;
+                        aheadFollowable = false;
+                        continue;
+                    }
+                    p = std::min(p, static_cast<double>(net.laneLength[cur.lane]));
+                    out.push_back({v, cur.lane, cur.idx, cur.conn, p, vNew, a, driven, entered});
+                    aheadStayed = cur.lane == l;
+                    aheadNewBack = p - t.length;
+                    // Moved on: still the leader of a follower taking the same connection, as
+                    // long as it is on that connection's internal lane.
+                    aheadFollowable = !aheadStayed && nextConn[v] != kNone && net.connVia[nextConn[v]].index() == cur.lane;
+                    if (aheadFollowable) {
+                        aheadNewBack += laneLen;  // in this lane's coordinates
+                    }
+                }
+            }
+        });
+    }
+
+    std::atomic<std::uint64_t> emergencyCount{0};
+
+    /// Applies the moves: lane lists rebuilt (staying vehicles keep their order, entrants go to
+    /// the back: at most one per lane per step), arrivals recorded, statistics accumulated.
+    void applyMoves() {
+        const double t = now() + dt;
+        std::vector<std::vector<std::uint32_t>> entrants(0);
+        for (auto& lv : laneVeh) {
+            lv.clear();
+        }
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> entering;  // (lane, vehicle)
+        double speedSum = 0.0, lossSum = 0.0;
+        std::uint32_t running = 0;
+        for (std::uint32_t l = 0; l < net.laneCount(); ++l) {
+            for (const Move& mv : moves[l]) {
+                const std::uint32_t v = mv.veh;
+                TripResult& res = results[v];
+                const VehicleType& ty = vt(v);
+                res.routeLength += mv.driven;
+                ++counters.vehicleUpdates;
+                const double vMax = std::min(static_cast<double>(net.laneSpeed[l]) * factor[v], ty.maxSpeed);
+                const double loss = dt * std::max(0.0, 1.0 - mv.speed / std::max(vMax, 0.1));
+                res.timeLoss += loss;
+                lossSum += loss;
+                if (mv.speed < kStopped) {
+                    res.waitingTime += dt;
+                    standing[v] += dt;
+                } else {
+                    standing[v] = 0.0;
+                }
+                lcCooldown[v] = std::max(0.0, lcCooldown[v] - dt);
+                speed[v] = mv.speed;
+                accel[v] = mv.accel;
+                if (mv.lane == kNone) {
+                    res.outcome = TripOutcome::Arrived;
+                    res.arrival = t;
+                    res.duration = t - res.depart;
+                    lane[v] = kNone;
+                    ++counters.arrived;
+                    ++last.arrivedThisStep;
+                    continue;
+                }
+                pos[v] = mv.pos;
+                routeIdx[v] = mv.routeIdx;
+                nextConn[v] = mv.nextConn;
+                lane[v] = mv.lane;
+                if (mv.entered) {
+                    entering.emplace_back(mv.lane, v);
+                    if (!net.isInternal(LaneId{mv.lane})) {
+                        ++current.entered[net.laneLink[mv.lane].index()];
+                    }
+                } else {
+                    laneVeh[mv.lane].push_back(v);
+                }
+                ++running;
+                speedSum += mv.speed;
+            }
+        }
+        for (const auto& [l, v] : entering) {
+            laneVeh[l].push_back(v);
+        }
+        // Link occupancy and speeds for the interval statistics.
+        for (std::uint32_t l = 0; l < net.normalLaneCount; ++l) {
+            const std::uint32_t link = net.laneLink[l].index();
+            for (std::uint32_t v : laneVeh[l]) {
+                current.vehicleSeconds[link] += dt;
+                current.speedSum[link] += speed[v] * dt;
+            }
+        }
+        last.running = running;
+        last.meanSpeed = running > 0 ? speedSum / running : 0.0;
+        last.delayRate = lossSum / dt;
+    }
+
+    void teleportStuck() {
+        if (opt.teleportAfter <= 0.0) {
+            return;
+        }
+        for (std::uint32_t l = 0; l < net.laneCount(); ++l) {
+            if (laneVeh[l].empty()) {
+                continue;
+            }
+            const std::uint32_t v = laneVeh[l].front();  // only the head of a jam is stuck by itself
+            if (standing[v] < opt.teleportAfter) {
+                continue;
+            }
+            // Jump along the route to the first lane with room at its start (SUMO's teleport).
+            laneVeh[l].erase(laneVeh[l].begin());
+            ++counters.teleports;
+            ++results[v].teleports;
+            bool placed = false;
+            std::uint32_t idx = routeIdx[v] + 1;
+            for (; idx < routeLen[v] && !placed; ++idx) {
+                const LinkId link = routeAt(v, idx);
+                if (closed[link.index()] != 0) {
+                    continue;
+                }
+                for (std::uint32_t i = 0; i < net.laneCountOf(link) && !placed; ++i) {
+                    const std::uint32_t tl = net.lane(link, i).index();
+                    const VehicleType& ty = vt(v);
+                    const double room = laneVeh[tl].empty() ? net.laneLength[tl]
+                                                            : pos[laneVeh[tl].back()] - vt(laneVeh[tl].back()).length;
+                    if (room >= ty.length + ty.minGap) {
+                        laneVeh[tl].push_back(v);
+                        lane[v] = tl;
+                        pos[v] = std::min(ty.length, static_cast<double>(net.laneLength[tl]));
+                        speed[v] = 0.0;
+                        routeIdx[v] = idx;
+                        nextConn[v] = nextConnFor(v, tl, idx);
+                        standing[v] = 0.0;
+                        placed = true;
+                    }
+                }
+            }
+            if (!placed) {
+                lane[v] = kNone;
+                results[v].outcome = TripOutcome::Removed;
+                results[v].arrival = now();
+                ++counters.removed;
+            }
+        }
+    }
+
+    /// The smallest gap on any lane, and where (for diagnostics).
+    double scanGaps(std::uint32_t* where = nullptr) const {
+        double g = std::numeric_limits<double>::infinity();
+        for (std::uint32_t l = 0; l < net.laneCount(); ++l) {
+            const auto& veh = laneVeh[l];
+            for (std::size_t k = 1; k < veh.size(); ++k) {
+                const double x = pos[veh[k - 1]] - vt(veh[k - 1]).length - pos[veh[k]];
+                if (x < g) {
+                    g = x;
+                    if (where != nullptr) {
+                        *where = l;
+                    }
+                }
+            }
+        }
+        return g;
+    }
+
+    // Developer diagnostics, read once: CT_DEBUG_GAPS=1 reports negative gaps after each phase;
+    // CT_TRACE_VEH=<vehicle> prints one vehicle's state after each phase.
+    const bool debugGapsOn = std::getenv("CT_DEBUG_GAPS") != nullptr;
+    const long traceVehicle = std::getenv("CT_TRACE_VEH") != nullptr ? std::atol(std::getenv("CT_TRACE_VEH")) : -1;
+
+    void debugGaps(const char* phase) const {
+        if (!debugGapsOn && traceVehicle < 0) {
+            return;
+        }
+        if (traceVehicle >= 0) {
+            const auto v = static_cast<std::uint32_t>(traceVehicle);
+            if (v < lane.size() && lane[v] != kNone) {
+                std::fprintf(stderr, "t=%.0f %s: veh %u lane %u (int %d) pos %.2f v %.2f idx %u conn %u\n", now(), phase, v,
+                             lane[v], int(net.isInternal(LaneId{lane[v]})), pos[v], speed[v], routeIdx[v], nextConn[v]);
+            }
+        }
+        std::uint32_t where = 0;
+        const double g = debugGapsOn ? scanGaps(&where) : 0.0;
+        if (g < 0) {
+            std::fprintf(stderr, "t=%.0f after %s: gap %.3f on lane %u (internal %d):", now(), phase, g, where,
+                         int(net.isInternal(LaneId{where})));
+            for (std::uint32_t v : laneVeh[where]) {
+                std::fprintf(stderr, " [%u pos %.2f v %.2f]", v, pos[v], speed[v]);
+            }
+            std::fprintf(stderr, "\n");
+        }
+    }
+
+    void measureGaps() { minGapSeen = scanGaps(); }
+
+    void step() {
+        last = StepStats{};
+        Router router(net);
+        router.setClosed(&closed);
+        arena.execute([&] {
+            applySignals();
+            insertVehicles(router);
+            debugGaps("insert");
+            planLaneChanges();
+            executeLaneChanges();
+            debugGaps("lanechange");
+            requestEntries();
+            emergencyCount.store(0);
+            moveVehicles();
+        });
+        counters.emergencyBrakes += emergencyCount.load();
+        applyMoves();
+        debugGaps("move");
+        teleportStuck();
+        debugGaps("teleport");
+        measureGaps();
+        ++tick;
+        last.time = now();
+        counters.pending = waiting.size() + (departOrder.size() - nextDepart);
+        counters.running = last.running;
+        if (last.time >= current.begin + opt.statsInterval - 1e-9) {
+            current.end = last.time;
+            intervals.push_back(std::move(current));
+            startInterval(last.time);
+        }
+    }
+};
+
+Simulation::Simulation(const TrafficNetwork& net, SimOptions options) : m(std::make_unique<Impl>(net, std::move(options))) {}
+Simulation::~Simulation() = default;
+
+void Simulation::addTrips(std::vector<Trip> trips) {
+    Impl& s = *m;
+    const auto first = static_cast<std::uint32_t>(s.trips.size());
+    for (Trip& t : trips) {
+        TripResult r;
+        r.id = t.id;
+        r.vclass = t.vclass;
+        s.results.push_back(std::move(r));
+        s.trips.push_back(std::move(t));
+    }
+    const std::size_t n = s.trips.size();
+    s.lane.resize(n, kNone);
+    s.pos.resize(n, 0.0);
+    s.speed.resize(n, 0.0);
+    s.accel.resize(n, 0.0);
+    s.type.resize(n, 0);
+    s.factor.resize(n, 1.0f);
+    s.routeOff.resize(n, 0);
+    s.routeLen.resize(n, 0);
+    s.routeIdx.resize(n, 0);
+    s.nextConn.resize(n, kNone);
+    s.standing.resize(n, 0.0);
+    s.lcCooldown.resize(n, 0.0);
+    for (std::uint32_t v = first; v < n; ++v) {
+        s.type[v] = static_cast<std::uint8_t>(s.trips[v].vclass);
+        s.factor[v] = static_cast<float>(speedFactor(s.types[s.type[v]], s.opt.seed, v));
+    }
+    // Departure order: by time, then by trip index (stable).
+    std::vector<std::uint32_t> rest(s.departOrder.begin() + static_cast<std::ptrdiff_t>(s.nextDepart), s.departOrder.end());
+    for (std::uint32_t v = first; v < n; ++v) {
+        rest.push_back(v);
+    }
+    std::stable_sort(rest.begin(), rest.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return s.trips[a].depart < s.trips[b].depart || (s.trips[a].depart == s.trips[b].depart && a < b);
+    });
+    s.departOrder.resize(s.nextDepart);
+    s.departOrder.insert(s.departOrder.end(), rest.begin(), rest.end());
+    s.counters.pending = s.waiting.size() + (s.departOrder.size() - s.nextDepart);
+}
+
+void Simulation::step() { m->step(); }
+
+void Simulation::runUntil(double time) {
+    while (m->now() < time - 1e-9 && !finished()) {
+        m->step();
+    }
+}
+
+double Simulation::time() const { return m->now(); }
+std::int64_t Simulation::tick() const { return m->tick; }
+
+bool Simulation::finished() const {
+    return m->nextDepart >= m->departOrder.size() && m->waiting.empty() &&
+           m->counters.inserted == m->counters.arrived + m->counters.removed;
+}
+
+void Simulation::closeLink(LinkId l) {
+    Impl& s = *m;
+    s.closed[l.index()] = 1;
+    // Vehicles whose remaining route uses the link get a new route from the link they are on.
+    Router router(s.net);
+    router.setClosed(&s.closed);
+    for (std::uint32_t v = 0; v < s.trips.size(); ++v) {
+        if (s.lane[v] == kNone) {
+            continue;
+        }
+        bool uses = false;
+        for (std::uint32_t i = s.routeIdx[v] + 1; i < s.routeLen[v]; ++i) {
+            uses = uses || s.routeAt(v, i) == l;
+        }
+        if (!uses) {
+            continue;
+        }
+        const bool onInternal = s.net.isInternal(LaneId{s.lane[v]});
+        // On an internal lane the vehicle is committed to the next link: route from there.
+        const std::uint32_t fromIdx = onInternal ? s.routeIdx[v] + 1 : s.routeIdx[v];
+        const LinkId from = s.routeAt(v, fromIdx);
+        const LinkId to = s.routeAt(v, s.routeLen[v] - 1);
+        std::vector<LinkId> path = router.route(from, to);
+        if (path.empty()) {
+            continue;  // no way around: it stops before the closed link (and may teleport)
+        }
+        std::vector<LinkId> full(s.routePool.begin() + s.routeOff[v], s.routePool.begin() + s.routeOff[v] + fromIdx);
+        full.insert(full.end(), path.begin(), path.end());
+        s.routeOff[v] = static_cast<std::uint32_t>(s.routePool.size());
+        s.routeLen[v] = static_cast<std::uint32_t>(full.size());
+        s.routePool.insert(s.routePool.end(), full.begin(), full.end());
+        if (!onInternal) {
+            s.nextConn[v] = s.nextConnFor(v, s.lane[v], s.routeIdx[v]);
+        }
+        ++s.results[v].reroutes;
+        ++s.counters.reroutes;
+    }
+}
+
+void Simulation::openLink(LinkId l) { m->closed[l.index()] = 0; }
+bool Simulation::isClosed(LinkId l) const { return m->closed[l.index()] != 0; }
+const Counters& Simulation::counters() const { return m->counters; }
+const StepStats& Simulation::lastStep() const { return m->last; }
+const std::vector<TripResult>& Simulation::trips() const { return m->results; }
+const std::vector<LinkInterval>& Simulation::linkIntervals() const { return m->intervals; }
+double Simulation::minGap() const { return m->minGapSeen; }
+
+std::uint64_t Simulation::stateHash() const {
+    // FNV-1a over the bit patterns of the state columns of vehicles on the network.
+    std::uint64_t h = 1469598103934665603ULL;
+    auto mix = [&](const void* p, std::size_t n) {
+        const auto* b = static_cast<const unsigned char*>(p);
+        for (std::size_t i = 0; i < n; ++i) {
+            h = (h ^ b[i]) * 1099511628211ULL;
+        }
+    };
+    const Impl& s = *m;
+    for (std::uint32_t l = 0; l < s.net.laneCount(); ++l) {
+        for (std::uint32_t v : s.laneVeh[l]) {
+            mix(&v, sizeof v);
+            mix(&l, sizeof l);
+            mix(&s.pos[v], sizeof(double));
+            mix(&s.speed[v], sizeof(double));
+            mix(&s.routeIdx[v], sizeof(std::uint32_t));
+        }
+    }
+    for (const TripResult& r : s.results) {
+        mix(&r.arrival, sizeof r.arrival);
+        mix(&r.timeLoss, sizeof r.timeLoss);
+    }
+    mix(&s.counters.arrived, sizeof s.counters.arrived);
+    mix(&s.counters.teleports, sizeof s.counters.teleports);
+    return h;
+}
+
+std::vector<Simulation::VehicleView> Simulation::vehicles() const {
+    std::vector<VehicleView> out;
+    const Impl& s = *m;
+    for (std::uint32_t l = 0; l < s.net.laneCount(); ++l) {
+        for (std::uint32_t v : s.laneVeh[l]) {
+            out.push_back({v, LaneId{l}, static_cast<float>(s.pos[v]), static_cast<float>(s.speed[v]),
+                           static_cast<VehicleClass>(s.type[v])});
+        }
+    }
+    return out;
+}
+
+double Simulation::bytesPerVehicle() const {
+    const Impl& s = *m;
+    const double perSlot = sizeof(std::uint32_t) * 6 + sizeof(double) * 5 + sizeof(float) + sizeof(std::uint8_t) +
+                           sizeof(std::int8_t) + sizeof(TripResult) + sizeof(Trip);
+    const double routes = s.trips.empty() ? 0.0
+                                          : static_cast<double>(s.routePool.size() * sizeof(LinkId)) /
+                                                static_cast<double>(s.trips.size());
+    return perSlot + routes;
+}
+
+}  // namespace ct::traffic

@@ -1,0 +1,289 @@
+// Traffic-flow validation: queue discharge at a green light, the ring-road fundamental diagram,
+// conservation of vehicles, closed links, and determinism across thread counts.
+#include <QtTest>
+
+#include <cmath>
+#include <map>
+
+#include "citytwin/traffic/simulation.h"
+#include "test_networks.h"
+
+using namespace ct;
+using namespace ct::traffic;
+
+namespace {
+
+SimOptions noSpread(int threads = 0) {
+    SimOptions o;
+    o.threads = threads;
+    for (int c = 0; c < kVehicleClassCount; ++c) {
+        VehicleType t = defaultVehicleType(static_cast<VehicleClass>(c));
+        t.speedFactorDev = 0.0;
+        t.speedFactorMean = 1.0;
+        o.types.push_back(t);
+    }
+    return o;
+}
+
+/// IDM equilibrium speed for a gap s (bisection on s_e(v) = (s0 + vT)/sqrt(1 - (v/v0)^4)).
+double equilibriumSpeed(const VehicleType& t, double s, double v0) {
+    double lo = 0.0, hi = v0 * (1 - 1e-12);
+    for (int i = 0; i < 200; ++i) {
+        const double v = 0.5 * (lo + hi);
+        const double se = (t.minGap + v * t.headway) / std::sqrt(1.0 - std::pow(v / v0, t.delta));
+        (se > s ? hi : lo) = v;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/// Random trips between the boundary links of a grid, counter-based so they do not depend on
+/// anything but the seed.
+std::vector<Trip> gridTrips(const RoadNetwork& r, int count, double spread, std::uint64_t seed) {
+    std::vector<LinkId> links;
+    for (std::uint32_t l = 0; l < r.linkCount(); ++l) {
+        links.emplace_back(l);
+    }
+    std::vector<Trip> trips;
+    for (int i = 0; i < count; ++i) {
+        Trip t;
+        t.id = "t" + std::to_string(i);
+        t.depart = std::floor(uniform01(seed, 7, static_cast<std::uint64_t>(i), 0) * spread);
+        t.from = links[static_cast<std::size_t>(uniform01(seed, 7, static_cast<std::uint64_t>(i), 1) * static_cast<double>(links.size()))];
+        t.to = links[static_cast<std::size_t>(uniform01(seed, 7, static_cast<std::uint64_t>(i), 2) * static_cast<double>(links.size()))];
+        if (t.to == t.from) {
+            continue;
+        }
+        trips.push_back(t);
+    }
+    return trips;
+}
+
+}  // namespace
+
+class TstTrafficFlow : public QObject {
+    Q_OBJECT
+private slots:
+    void saturationFlowAtAGreenLight() {
+        // A 3x3 grid, one lane each way; a queue of 25 cars stands at the red light of the centre
+        // cross on the northbound approach, then the light turns green. The headway of the
+        // 5th..20th cars crossing the stop line gives the saturation flow (HCM: the first four
+        // carry the start-up lost time).
+        const RoadNetwork r = test::grid(3, 200.0, 1, true);
+        TrafficNetwork net = buildTrafficNetwork(r);
+        NodeId centre;
+        for (std::uint32_t n = 0; n < r.nodeCount(); ++n) {
+            if (r.nodePos[n].x == 200 && r.nodePos[n].y == 200) {
+                centre = NodeId{n};
+            }
+        }
+        SignalProgram& p = net.programs[net.nodeProgram[centre.index()]];
+        const std::size_t nc = net.connectionsOfNode(centre).size();
+        p.phases = {{60.0, std::string(nc, 'r')}, {600.0, std::string(nc, 'G')}};
+        const LinkId approach = test::linkBetween(r, {200, 0}, {200, 200});
+        const LinkId exit = test::linkBetween(r, {200, 200}, {200, 400});
+        const std::uint32_t lane = net.lane(approach, 0).index();
+        Simulation sim(net, noSpread());
+        std::vector<Trip> queue;
+        for (int k = 0; k < 25; ++k) {
+            Trip t;
+            t.id = "q" + std::to_string(k);
+            t.from = approach;
+            t.to = exit;
+            t.departPos = net.laneLength[lane] - 0.5 - k * 7.6;
+            queue.push_back(t);
+        }
+        sim.addTrips(queue);
+        std::map<std::uint32_t, double> crossed;
+        for (int i = 0; i < 200; ++i) {
+            sim.step();
+            QVERIFY(sim.minGap() >= 0.0);
+            for (const auto& v : sim.vehicles()) {
+                if (v.lane.index() != lane && !crossed.count(v.trip)) {
+                    crossed[v.trip] = sim.time();
+                }
+            }
+        }
+        QCOMPARE(sim.counters().inserted, std::uint64_t(25));
+        QVERIFY(crossed.size() >= 21);
+        QVERIFY(crossed.at(0) > 60.0);  // nobody crossed on red
+        const double headway = (crossed.at(20) - crossed.at(4)) / 16.0;
+        const double flow = 3600.0 / headway;
+        qInfo("saturation flow %.0f veh/h/lane (headway %.2f s)", flow, headway);
+        QVERIFY2(flow >= 1700.0 && flow <= 2100.0, qPrintable(QString::number(flow)));
+    }
+    void ringRoadFundamentalDiagram() {
+        // A one-lane ring of 2004 m (four 500 m links and four 1 m junction lanes). For each
+        // density the flow q = density x mean speed over 10 minutes after 10 minutes of warm-up,
+        // against the IDM equilibrium curve q_e = rho v_e(1/rho - l).
+        const RoadNetwork r = test::ring(500.0, 13.89);
+        const TrafficNetwork net = buildTrafficNetwork(r);
+        double circumference = 0.0;
+        for (std::size_t l = 0; l < net.laneCount(); ++l) {
+            circumference += net.laneLength[l];
+        }
+        QCOMPARE(circumference, 2004.0);
+        const VehicleType car = noSpread().types[0];
+        double peakSim = 0.0, peakEq = 0.0, peakSimDensity = 0.0;
+        for (int k : {20, 40, 60, 80, 100, 120, 160, 200}) {
+            Simulation sim(net, noSpread());
+            std::vector<Trip> trips;
+            const int perLink = k / 4;
+            for (int i = 0; i < k; ++i) {
+                Trip t;
+                t.id = std::to_string(i);
+                const int link = i / perLink;
+                for (int lap = 0; lap < 12; ++lap) {
+                    for (int j = 0; j < 4; ++j) {
+                        t.route.emplace_back(static_cast<std::uint32_t>((link + j) % 4));
+                    }
+                }
+                t.from = t.route.front();
+                t.to = t.route.back();
+                t.departPos = 500.0 - (i % perLink) * (500.0 / perLink) - 0.01;
+                trips.push_back(t);
+            }
+            sim.addTrips(trips);
+            double speedSum = 0.0;
+            int samples = 0;
+            for (int s = 0; s < 1200; ++s) {
+                sim.step();
+                QVERIFY(sim.minGap() >= 0.0);
+                if (s >= 600) {
+                    speedSum += sim.lastStep().meanSpeed;
+                    ++samples;
+                }
+            }
+            QCOMPARE(sim.counters().inserted, std::uint64_t(k));
+            QCOMPARE(sim.counters().teleports, std::uint64_t(0));
+            const double rho = k / circumference;  // veh/m
+            const double qSim = rho * speedSum / samples * 3600.0;
+            const double qEq = rho * equilibriumSpeed(car, 1.0 / rho - car.length, 13.89) * 3600.0;
+            qInfo("density %6.1f veh/km: flow %6.0f veh/h (IDM equilibrium %6.0f)", rho * 1000, qSim, qEq);
+            if (k <= 40) {
+                QVERIFY2(std::abs(qSim - qEq) < 0.05 * qEq, "free flow must match the equilibrium");
+            }
+            if (qSim > peakSim) {
+                peakSim = qSim;
+                peakSimDensity = rho * 1000;
+            }
+            peakEq = std::max(peakEq, qEq);
+        }
+        qInfo("peak flow %.0f veh/h at %.0f veh/km; IDM capacity %.0f veh/h", peakSim, peakSimDensity, peakEq);
+        QVERIFY2(std::abs(peakSim - peakEq) < 0.15 * peakEq, "peak flow near the capacity the parameters imply");
+    }
+    void conservationEveryStep() {
+        const RoadNetwork r = test::grid(5, 200.0, 2, true);
+        const TrafficNetwork net = buildTrafficNetwork(r);
+        Simulation sim(net, SimOptions{});
+        sim.addTrips(gridTrips(r, 400, 600.0, 11));
+        for (int s = 0; s < 1500 && !sim.finished(); ++s) {
+            sim.step();
+            const Counters& c = sim.counters();
+            QCOMPARE(c.inserted, c.arrived + test::countOnNetwork(sim) + c.removed);
+            QVERIFY(sim.minGap() >= 0.0);
+        }
+        QVERIFY(sim.finished());
+        QVERIFY(sim.counters().arrived > 350);
+        qInfo("arrived %llu, teleports %llu, removed %llu", static_cast<unsigned long long>(sim.counters().arrived),
+              static_cast<unsigned long long>(sim.counters().teleports),
+              static_cast<unsigned long long>(sim.counters().removed));
+    }
+    void closedLinkIsNeverEntered() {
+        // Trips along the middle row of a 5x5 grid; its middle link is closed from the start.
+        const RoadNetwork r = test::grid(5, 200.0, 1, false);
+        const TrafficNetwork net = buildTrafficNetwork(r);
+        const LinkId closed = test::linkBetween(r, {400, 400}, {600, 400});
+        const LinkId from = test::linkBetween(r, {0, 400}, {200, 400});
+        const LinkId to = test::linkBetween(r, {600, 400}, {800, 400});
+        Simulation sim(net, SimOptions{});
+        sim.closeLink(closed);
+        std::vector<Trip> trips;
+        for (int i = 0; i < 20; ++i) {
+            Trip t;
+            t.id = std::to_string(i);
+            t.depart = i * 3.0;
+            t.from = from;
+            t.to = to;
+            trips.push_back(t);
+        }
+        sim.addTrips(trips);
+        auto onClosed = [&] {
+            for (const auto& v : sim.vehicles()) {
+                if (!net.isInternal(v.lane) && net.laneLink[v.lane.index()] == closed) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        for (int s = 0; s < 400; ++s) {
+            sim.step();
+            QVERIFY(!onClosed());
+        }
+        QCOMPARE(sim.counters().arrived, std::uint64_t(20));
+        // Reopened, it is used again by new trips (it is on their shortest path).
+        sim.openLink(closed);
+        for (Trip& t : trips) {
+            t.id += "b";
+            t.depart += sim.time();
+        }
+        sim.addTrips(trips);
+        bool used = false;
+        for (int s = 0; s < 400; ++s) {
+            sim.step();
+            used = used || onClosed();
+        }
+        QVERIFY(used);
+        QCOMPARE(sim.counters().arrived, std::uint64_t(40));
+    }
+    void closingALinkReroutesRunningVehicles() {
+        const RoadNetwork r = test::grid(5, 200.0, 1, false);
+        const TrafficNetwork net = buildTrafficNetwork(r);
+        const LinkId closed = test::linkBetween(r, {400, 400}, {600, 400});
+        Simulation sim(net, SimOptions{});
+        Trip t;
+        t.id = "a";
+        t.from = test::linkBetween(r, {0, 400}, {200, 400});
+        t.to = test::linkBetween(r, {600, 400}, {800, 400});
+        sim.addTrips({t});
+        sim.step();
+        sim.closeLink(closed);
+        QCOMPARE(sim.counters().reroutes, std::uint64_t(1));
+        for (int s = 0; s < 300; ++s) {
+            sim.step();
+            for (const auto& v : sim.vehicles()) {
+                QVERIFY(net.isInternal(v.lane) || net.laneLink[v.lane.index()] != closed);
+            }
+        }
+        QCOMPARE(sim.counters().arrived, std::uint64_t(1));
+    }
+    void deterministicAcrossThreadCounts() {
+        const RoadNetwork r = test::grid(6, 200.0, 2, true);
+        const TrafficNetwork net = buildTrafficNetwork(r);
+        const std::vector<Trip> trips = gridTrips(r, 1500, 900.0, 5);
+        std::vector<std::uint64_t> hashes;
+        std::vector<std::vector<double>> arrivals;
+        for (int threads : {1, 2, 4, 8}) {
+            SimOptions o;
+            o.threads = threads;
+            o.seed = 42;
+            Simulation sim(net, o);
+            sim.addTrips(trips);
+            for (int s = 0; s < 900; ++s) {
+                sim.step();
+            }
+            hashes.push_back(sim.stateHash());
+            std::vector<double> a;
+            for (const TripResult& tr : sim.trips()) {
+                a.push_back(tr.arrival);
+            }
+            arrivals.push_back(a);
+        }
+        for (std::size_t i = 1; i < hashes.size(); ++i) {
+            QCOMPARE(hashes[i], hashes[0]);
+            QVERIFY(arrivals[i] == arrivals[0]);
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TstTrafficFlow)
+#include "tst_traffic_flow.moc"
