@@ -122,8 +122,11 @@ CityModel makeSyntheticCity(const SyntheticCityOptions& options) {
             for (int c = 0; c < t.width; ++c) {
                 const double x = t.originX + (c + 0.5) * t.cellSize;
                 const double y = t.originY - (r + 0.5) * t.cellSize;
-                t.elevation[static_cast<std::size_t>(r) * t.width + c] =
-                    static_cast<float>(100.0 + 12.0 * std::sin(x / 300.0) * std::cos(y / 260.0) + 0.02 * y);
+                double e = 100.0 + options.hillHeight * std::sin(x / 300.0) * std::cos(y / 260.0) + 0.02 * y;
+                // The channel: full depth within 10 m of the river's centre line, banks 10 m wide.
+                const double off = std::abs(y - (-45.0 + 15.0 * std::sin(x / 80.0)));
+                e -= options.riverBed * std::clamp((20.0 - off) / 10.0, 0.0, 1.0);
+                t.elevation[static_cast<std::size_t>(r) * t.width + c] = static_cast<float>(e);
             }
         }
         t.source = "synthetic";

@@ -7,10 +7,12 @@
 namespace ct::test {
 
 struct SyntheticCityOptions {
-    int buildings = 200;  ///< number of buildings (16 per 100 m block)
-    bool terrain = true;  ///< a 10 m DEM of gentle hills; false = no terrain
-    bool river = true;    ///< a water polygon south of the town
-    int facilities = 3;   ///< facilities on the first buildings, with names
+    int buildings = 200;       ///< number of buildings (16 per 100 m block)
+    bool terrain = true;       ///< a 10 m DEM of gentle hills; false = no terrain
+    bool river = true;         ///< a water polygon south of the town
+    int facilities = 3;        ///< facilities on the first buildings, with names
+    double hillHeight = 12.0;  ///< m, amplitude of the terrain's hills
+    double riverBed = 0.0;     ///< m, depth of the river's channel cut into the terrain (steep banks)
 };
 
 /// Builds and finishes the city (finish() diagnostics are dropped: the data is clean).
