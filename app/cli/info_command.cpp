@@ -4,6 +4,7 @@
 
 #include "citytwin/sim/version.h"
 #include "info_report.h"
+#include "run_command.h"
 
 namespace ct::cli {
 
@@ -13,6 +14,7 @@ constexpr const char* kHelp = R"(citytwin - CityTwin, a digital-twin city simula
 
 Usage:
   citytwin info [SOURCE...] [--dem FILE] [--mapping FILE] [--crs EPSG] [--json]
+  citytwin run SCENARIO.json [--threads N] [--out DIR] [--quiet]
   citytwin --help | --version
 
 Commands:
@@ -20,6 +22,9 @@ Commands:
           (links, intersections, signals, length by class, lane-km, strongly connected
           share), buildings, facilities, terrain, what each layer gave, load time and
           diagnostics. Without SOURCE, the bundled sample city.
+  run     Run a scenario headless (traffic on the scenario's city, its demand and
+          events) with a progress bar; trips, link statistics (CSV and GeoPackage),
+          KPIs over time and detector counts go to the output folder.
 
 Sources: any GDAL vector data: GeoPackage, GeoJSON, Shapefile (or a folder of them),
 FlatGeobuf, OpenStreetMap .osm and .pbf. Several sources are merged into one city.
@@ -126,6 +131,9 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (cmd == "info") {
         return runInfo({args.begin() + 1, args.end()}, out, err);
+    }
+    if (cmd == "run") {
+        return runScenarioCommand({args.begin() + 1, args.end()}, out, err);
     }
     return usage(err, "unknown command '" + cmd + "'");
 }

@@ -12,6 +12,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "citytwin/traffic/emissions.h"
 #include "citytwin/traffic/router.h"
 
 namespace ct::traffic {
@@ -107,6 +108,17 @@ struct Simulation::Impl {
     std::vector<LinkInterval> intervals;
     LinkInterval current;
 
+    // Loop detectors: where, what the current interval has so far, completed intervals.
+    struct Detector {
+        std::uint32_t lane;
+        double pos;
+        std::uint32_t count = 0;
+        double occupiedTime = 0.0, speedSum = 0.0;
+        std::vector<DetectorInterval> done;
+    };
+    std::vector<Detector> detectors;
+    std::vector<std::vector<std::uint32_t>> laneDetectors;  // detector ids per lane
+
     Impl(const TrafficNetwork& n, SimOptions o)
         : net(n), opt(std::move(o)), arena(opt.threads > 0 ? opt.threads : tbb::task_arena::automatic) {
         dt = opt.step;
@@ -121,6 +133,8 @@ struct Simulation::Impl {
         moves.resize(net.laneCount());
         connState.resize(net.connectionCount());
         closed.assign(net.linkCount(), 0);
+        laneDetectors.resize(net.laneCount());
+        mergeRequests.resize(net.laneCount());
         startInterval(0.0);
     }
 
@@ -163,13 +177,37 @@ struct Simulation::Impl {
     // ------------------------------------------------------------------------------------
     // Junctions
 
-    /// May vehicle v (speed sp, `dist` m before the stop line) pass the end of normal lane l
+    /// Is there room beyond the junction for vehicle v taking connection c? When the traffic
+    /// beyond stands (or crawls), the whole vehicle must fit on the exit lane ("do not enter a
+    /// junction you cannot leave"); moving traffic makes room as it goes, as at a queue
+    /// discharging at a green light.
+    bool exitClear(std::uint32_t v, std::uint32_t c, double dist, double sp) const {
+        const VehicleType& t = vt(v);
+        if (net.nodeControl[net.connNode[c].index()] == JunctionControl::None ||
+            dist >= sp * sp / (2.0 * t.comfortDecel) + 10.0) {
+            return true;
+        }
+        constexpr double kJammed = 2.0;  // m/s
+        const auto& exitVeh = laneVeh[net.connTo[c].index()];
+        double room = net.laneLength[net.connTo[c].index()];
+        bool jammed = false;
+        if (!exitVeh.empty()) {
+            const std::uint32_t b = exitVeh.back();
+            room = pos[b] - vt(b).length;
+            jammed = speed[b] < kJammed;
+        }
+        for (std::uint32_t w : laneVeh[net.connVia[c].index()]) {
+            room -= vt(w).length + vt(w).minGap;
+            jammed = jammed || speed[w] < kJammed;
+        }
+        return !jammed || room >= std::min(t.length + 0.5 * t.minGap, static_cast<double>(net.laneLength[net.connTo[c].index()]));
+    }
+
+    /// May vehicle v (speed sp, `dist` m before the stop line) pass the end of its normal lane
     /// through connection c this step? Reads only the previous state.
     bool permitted(std::uint32_t v, std::uint32_t c, double dist, double sp) const {
         const VehicleType& t = vt(v);
         const LinkState st = connState[c];
-        const NodeId node = net.connNode[c];
-        const bool controlled = net.nodeControl[node.index()] != JunctionControl::None;
         switch (st) {
             case LinkState::Red:
                 return false;
@@ -184,10 +222,12 @@ struct Simulation::Impl {
                     return false;
                 }
                 [[fallthrough]];
-            case LinkState::YieldGreen:
+            case LinkState::YieldGreen: {
                 if (dist > opt.yieldDistance) {
                     return false;  // approach slowly; decide at the line
                 }
+                // Drivers who have waited long accept shorter gaps (as SUMO's impatience).
+                const double gap = t.criticalGap * std::max(0.3, 1.0 - standing[v] / 120.0);
                 for (std::uint32_t d : net.conflictsOf(c)) {
                     if (!laneVeh[net.connVia[d].index()].empty()) {
                         return false;  // a foe is crossing now
@@ -206,36 +246,18 @@ struct Simulation::Impl {
                     }
                     const double fd = net.laneLength[net.connFrom[d].index()] - pos[f];
                     const double arrive = fd / std::max(speed[f], 1.0);
-                    if (arrive <= t.criticalGap) {
+                    // A foe that stands because it cannot leave the junction either does not
+                    // take the gap: waiting for it would deadlock.
+                    if (arrive <= gap && (speed[f] > 1.0 || exitClear(f, d, fd, speed[f]))) {
                         return false;
                     }
                 }
                 break;
+            }
             default:
                 break;
         }
-        // Do not enter a junction you cannot leave: when the traffic beyond the junction stands
-        // (or crawls), there must be room for the whole vehicle on the exit lane. Moving traffic
-        // makes room as it goes, as at a queue discharging at a green light.
-        if (controlled && dist < sp * sp / (2.0 * t.comfortDecel) + 10.0) {
-            constexpr double kJammed = 2.0;  // m/s
-            const auto& exitVeh = laneVeh[net.connTo[c].index()];
-            double room = net.laneLength[net.connTo[c].index()];
-            bool jammed = false;
-            if (!exitVeh.empty()) {
-                const std::uint32_t b = exitVeh.back();
-                room = pos[b] - vt(b).length;
-                jammed = speed[b] < kJammed;
-            }
-            for (std::uint32_t w : laneVeh[net.connVia[c].index()]) {
-                room -= vt(w).length + vt(w).minGap;
-                jammed = jammed || speed[w] < kJammed;
-            }
-            if (jammed && room < t.length + 0.5 * t.minGap) {
-                return false;
-            }
-        }
-        return true;
+        return exitClear(v, c, dist, sp);
     }
 
     // ------------------------------------------------------------------------------------
@@ -482,15 +504,34 @@ struct Simulation::Impl {
                     if (lcCooldown[v] > 0.0) {
                         continue;
                     }
-                    const bool isLast = lastLink(v, routeIdx[v]);
-                    auto leads = [&](std::uint32_t laneIndex) {
-                        return isLast || connToward(net.lane(link, laneIndex).index(), routeAt(v, routeIdx[v] + 1)) != kNone;
+                    // Lanes scored by how far along the route they lead: 2 = on to the next
+                    // link onto a lane that leads to the one after (SUMO's "best lanes"), 1 = to
+                    // the next link only, 0 = not on (a lane change is mandatory).
+                    const std::uint32_t ri = routeIdx[v];
+                    auto score = [&](std::uint32_t laneIndex) {
+                        if (lastLink(v, ri)) {
+                            return 2;
+                        }
+                        const std::uint32_t c = connToward(net.lane(link, laneIndex).index(), routeAt(v, ri + 1));
+                        if (c == kNone) {
+                            return 0;
+                        }
+                        if (lastLink(v, ri + 1)) {
+                            return 2;
+                        }
+                        return connToward(net.connTo[c].index(), routeAt(v, ri + 2)) != kNone ? 2 : 1;
                     };
+                    int bestScore = 0;
+                    for (std::uint32_t i = 0; i < n; ++i) {
+                        bestScore = std::max(bestScore, score(i));
+                    }
+                    auto leads = [&](std::uint32_t laneIndex) { return score(laneIndex) >= bestScore; };
                     const VehicleType& t = vt(v);
                     const std::uint32_t leader = k > 0 ? veh[k - 1] : kNone;
                     const std::uint32_t follower = k + 1 < veh.size() ? veh[k + 1] : kNone;
-                    if (!leads(idx)) {
-                        // Mandatory: toward the nearest lane that leads on.
+                    if (!leads(idx) && (score(idx) == 0 || net.laneLength[l] - pos[v] > 30.0)) {
+                        // Mandatory (or, while there is room, strategic): toward the nearest
+                        // lane that leads on farthest.
                         int dir = 0;
                         for (std::uint32_t d = 1; d < n && dir == 0; ++d) {
                             if (idx + d < n && leads(idx + d)) {
@@ -501,6 +542,9 @@ struct Simulation::Impl {
                         }
                         lcWish[v] = static_cast<std::int8_t>(dir);
                         continue;
+                    }
+                    if (!leads(idx)) {
+                        continue;  // too close to the end to move over for the link after
                     }
                     const double aOld = accelOn(v, l, pos[v], leader);
                     double bestGain = t.changeThreshold;
@@ -544,7 +588,64 @@ struct Simulation::Impl {
         });
     }
 
+    /// A vehicle that must change lanes but finds no gap asks the target lane to make room:
+    /// followers there treat it as a leader when it is ahead of them (cooperative merging, as
+    /// in SUMO's LC2013). Requests live for one step.
+    std::vector<std::vector<std::uint32_t>> mergeRequests;  // per lane: vehicles that want in
+    void askToMerge(std::uint32_t v, std::uint32_t targetLane) {
+        if (nextConn[v] == kNone && !lastLink(v, routeIdx[v]) && net.laneLength[lane[v]] - pos[v] < 100.0) {
+            mergeRequests[targetLane].push_back(v);
+        }
+    }
+
+    /// Two vehicles side by side that each must move into the other's lane (both stuck at the
+    /// stop line) swap places; otherwise each would wait for the other forever.
+    bool trySwap(std::uint32_t v, std::uint32_t l, std::uint32_t tl, int dir) {
+        for (std::uint32_t w : laneVeh[tl]) {
+            if (std::abs(pos[w] - pos[v]) > std::max(vt(v).length, vt(w).length) || lcWish[w] != -dir ||
+                nextConn[w] != kNone || lastLink(w, routeIdx[w])) {
+                continue;
+            }
+            // Each takes the other's position; check the gaps around both new places.
+            std::swap(pos[v], pos[w]);
+            auto fits = [&](std::uint32_t x, std::uint32_t laneX) {
+                const auto [a, b] = neighbours(laneX, pos[x], x);
+                const std::uint32_t other = x == v ? w : v;
+                const bool aOk = a == kNone || a == other || pos[a] - vt(a).length - pos[x] >= 0.0;
+                const bool bOk = b == kNone || b == other || pos[x] - vt(x).length - pos[b] >= 0.0;
+                return aOk && bOk;
+            };
+            if (!fits(v, tl) || !fits(w, l)) {
+                std::swap(pos[v], pos[w]);
+                continue;
+            }
+            auto& lv = laneVeh[l];
+            auto& tv = laneVeh[tl];
+            *std::find(lv.begin(), lv.end(), v) = w;
+            *std::find(tv.begin(), tv.end(), w) = v;
+            auto resort = [&](std::vector<std::uint32_t>& list) {
+                std::stable_sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) {
+                    return pos[a] > pos[b] || (pos[a] == pos[b] && a < b);
+                });
+            };
+            resort(lv);
+            resort(tv);
+            lane[v] = tl;
+            lane[w] = l;
+            nextConn[v] = nextConnFor(v, tl, routeIdx[v]);
+            nextConn[w] = nextConnFor(w, l, routeIdx[w]);
+            lcWish[w] = 0;
+            lcCooldown[v] = lcCooldown[w] = opt.laneChangeCooldown;
+            counters.laneChanges += 2;
+            return true;
+        }
+        return false;
+    }
+
     void executeLaneChanges() {
+        for (auto& r : mergeRequests) {
+            r.clear();
+        }
         for (std::uint32_t l = 0; l < net.normalLaneCount; ++l) {
             if (laneVeh[l].empty()) {
                 continue;
@@ -567,15 +668,21 @@ struct Simulation::Impl {
                 const auto [nl, nf] = neighbours(tl, pos[v], v);
                 const bool mandatory = nextConn[v] == kNone && !lastLink(v, routeIdx[v]);
                 const double need = mandatory ? 0.5 : t.minGap;
+                if (mandatory && trySwap(v, l, tl, dir)) {
+                    continue;
+                }
                 if (nl != kNone && pos[nl] - vt(nl).length - pos[v] < need) {
+                    askToMerge(v, tl);
                     continue;
                 }
                 if (nf != kNone) {
                     if (pos[v] - t.length - pos[nf] < (mandatory ? 0.5 : vt(nf).minGap)) {
+                        askToMerge(v, tl);
                         continue;
                     }
                     const double decel = mandatory ? vt(nf).emergencyDecel * 0.5 : opt.safeDecel;
                     if (accelOn(nf, tl, pos[nf], v) < -decel) {
+                        askToMerge(v, tl);
                         continue;
                     }
                 }
@@ -677,7 +784,20 @@ struct Simulation::Impl {
                         }
                     }
                     double a = idm(t, sp, v0, ob.found, ob.gap, sp - ob.speed);
+                    // Courtesy: leave room for a vehicle in the next lane that must merge in
+                    // ahead of us, braking no harder than comfortably.
+                    for (std::uint32_t w : mergeRequests[l]) {
+                        const double g = pos[w] - vt(w).length - pos[v];
+                        if (w != v && g >= 0.0 && (!ob.found || g < ob.gap)) {
+                            const double ac = idm(t, sp, v0, true, std::max(g, 0.01), sp);
+                            a = std::min(a, std::max(ac, -t.comfortDecel));
+                        }
+                    }
                     double vNew = std::max(0.0, sp + a * dt);
+                    if (traceVehicle == static_cast<long>(v)) {
+                        std::fprintf(stderr, "  t=%.0f veh %u lane %u: obstacle %d gap %.2f speed %.2f cap %.2f maxSafe %.2f a %.2f\n",
+                                     now(), v, l, int(ob.found), ob.gap, ob.speed, cap, ob.maxSafe, a);
+                    }
                     vNew = std::min(vNew, ob.maxSafe);
                     vNew = std::min(vNew, std::max(0.0, cap) / dt);  // never past the obstacle
                     if (vNew < sp - t.emergencyDecel * dt - 1e-9) {
@@ -739,7 +859,7 @@ struct Simulation::Impl {
             lv.clear();
         }
         std::vector<std::pair<std::uint32_t, std::uint32_t>> entering;  // (lane, vehicle)
-        double speedSum = 0.0, lossSum = 0.0;
+        double speedSum = 0.0, lossSum = 0.0, co2Sum = 0.0;
         std::uint32_t running = 0;
         for (std::uint32_t l = 0; l < net.laneCount(); ++l) {
             for (const Move& mv : moves[l]) {
@@ -759,6 +879,26 @@ struct Simulation::Impl {
                     standing[v] = 0.0;
                 }
                 lcCooldown[v] = std::max(0.0, lcCooldown[v] - dt);
+                const double co2 = co2Rate(static_cast<VehicleClass>(type[v]), mv.speed, mv.accel) * dt;
+                res.co2 += co2;
+                co2Sum += co2;
+                // Loop detectors passed by the front bumper: on the lane it started on and on
+                // the lane it ended on (the lanes in between are short internal lanes).
+                for (std::uint32_t d : laneDetectors[l]) {
+                    const double before = pos[v], after = mv.lane == l ? mv.pos : 1e300;
+                    if (before < detectors[d].pos && after >= detectors[d].pos) {
+                        ++detectors[d].count;
+                        detectors[d].speedSum += mv.speed;
+                    }
+                }
+                if (mv.lane != kNone && mv.lane != l) {
+                    for (std::uint32_t d : laneDetectors[mv.lane]) {
+                        if (mv.pos >= detectors[d].pos) {
+                            ++detectors[d].count;
+                            detectors[d].speedSum += mv.speed;
+                        }
+                    }
+                }
                 speed[v] = mv.speed;
                 accel[v] = mv.accel;
                 if (mv.lane == kNone) {
@@ -797,9 +937,20 @@ struct Simulation::Impl {
                 current.speedSum[link] += speed[v] * dt;
             }
         }
+        // Detector occupancy: a vehicle covers [front - length, front].
+        for (Detector& d : detectors) {
+            for (std::uint32_t v : laneVeh[d.lane]) {
+                if (pos[v] >= d.pos && pos[v] - vt(v).length <= d.pos) {
+                    d.occupiedTime += dt;
+                    break;
+                }
+            }
+        }
         last.running = running;
         last.meanSpeed = running > 0 ? speedSum / running : 0.0;
         last.delayRate = lossSum / dt;
+        last.travelRate = running;
+        last.co2Rate = co2Sum / dt;
     }
 
     void teleportStuck() {
@@ -899,6 +1050,37 @@ struct Simulation::Impl {
 
     void measureGaps() { minGapSeen = scanGaps(); }
 
+    /// Developer aid (CT_DUMP_STUCK=<time s>): the longest-waiting heads of queues and why.
+    void dumpStuck() const {
+        std::vector<std::pair<double, std::uint32_t>> heads;
+        for (std::uint32_t l = 0; l < net.laneCount(); ++l) {
+            if (!laneVeh[l].empty()) {
+                heads.emplace_back(standing[laneVeh[l].front()], l);
+            }
+        }
+        std::sort(heads.rbegin(), heads.rend());
+        for (std::size_t i = 0; i < heads.size() && i < 25; ++i) {
+            const std::uint32_t l = heads[i].second, v = laneVeh[l].front();
+            const std::uint32_t c = nextConn[v];
+            std::fprintf(stderr, "lane %u (%s, %zu veh) head %u standing %.0f s pos %.1f/%.1f conn %u", l,
+                         net.isInternal(LaneId{l}) ? "internal" : "normal", laneVeh[l].size(), v, standing[v], pos[v],
+                         net.laneLength[l], c);
+            if (c != kNone && !net.isInternal(LaneId{l})) {
+                const std::uint32_t node = net.connNode[c].index();
+                std::fprintf(stderr, " node %u ctrl %d state %c permitted %d exit-lane %zu veh", node,
+                             int(net.nodeControl[node]), toChar(connState[c]),
+                             int(permitted(v, c, net.laneLength[l] - pos[v], speed[v])),
+                             laneVeh[net.connTo[c].index()].size());
+            } else if (c == kNone && !net.isInternal(LaneId{l})) {
+                std::fprintf(stderr, " needs a lane change (lane index %d of %u) link %u route[%u]=%u next %u", int(net.laneIndex[l]),
+                             net.laneCountOf(net.laneLink[l]), net.laneLink[l].index(), routeIdx[v], routeAt(v, routeIdx[v]).index(),
+                             lastLink(v, routeIdx[v]) ? 0u : routeAt(v, routeIdx[v] + 1).index());
+            }
+            std::fprintf(stderr, "\n");
+        }
+    }
+    const double dumpAt = std::getenv("CT_DUMP_STUCK") != nullptr ? std::atof(std::getenv("CT_DUMP_STUCK")) : -1.0;
+
     void step() {
         last = StepStats{};
         Router router(net);
@@ -920,12 +1102,26 @@ struct Simulation::Impl {
         teleportStuck();
         debugGaps("teleport");
         measureGaps();
+        if (dumpAt >= 0 && std::abs(now() - dumpAt) < 0.5 * dt) {
+            dumpStuck();
+        }
         ++tick;
         last.time = now();
         counters.pending = waiting.size() + (departOrder.size() - nextDepart);
         counters.running = last.running;
         if (last.time >= current.begin + opt.statsInterval - 1e-9) {
             current.end = last.time;
+            for (Detector& d : detectors) {
+                DetectorInterval di;
+                di.begin = current.begin;
+                di.end = current.end;
+                di.count = d.count;
+                di.occupancy = d.occupiedTime / (current.end - current.begin);
+                di.meanSpeed = d.count > 0 ? d.speedSum / d.count : 0.0;
+                d.done.push_back(di);
+                d.count = 0;
+                d.occupiedTime = d.speedSum = 0.0;
+            }
             intervals.push_back(std::move(current));
             startInterval(last.time);
         }
@@ -1029,6 +1225,34 @@ void Simulation::closeLink(LinkId l) {
         ++s.counters.reroutes;
     }
 }
+
+std::uint32_t Simulation::addDetector(LaneId lane, double pos) {
+    Impl& s = *m;
+    const auto id = static_cast<std::uint32_t>(s.detectors.size());
+    s.detectors.push_back({lane.index(), std::clamp(pos, 0.0, static_cast<double>(s.net.laneLength[lane.index()])), 0, 0.0, 0.0, {}});
+    s.laneDetectors[lane.index()].push_back(id);
+    return id;
+}
+
+std::uint32_t Simulation::addSignalApproachDetectors() {
+    Impl& s = *m;
+    std::uint32_t added = 0;
+    for (std::uint32_t l = 0; l < s.net.normalLaneCount; ++l) {
+        const NodeId to = s.net.linkTo[s.net.laneLink[l].index()];
+        if (s.net.nodeControl[to.index()] != JunctionControl::Signal) {
+            continue;
+        }
+        const double len = s.net.laneLength[l];
+        addDetector(LaneId{l}, len > 60.0 ? len - 30.0 : 0.5 * len);
+        ++added;
+    }
+    return added;
+}
+
+std::size_t Simulation::detectorCount() const { return m->detectors.size(); }
+LaneId Simulation::detectorLane(std::uint32_t d) const { return LaneId{m->detectors[d].lane}; }
+double Simulation::detectorPos(std::uint32_t d) const { return m->detectors[d].pos; }
+const std::vector<DetectorInterval>& Simulation::detectorIntervals(std::uint32_t d) const { return m->detectors[d].done; }
 
 void Simulation::openLink(LinkId l) { m->closed[l.index()] = 0; }
 bool Simulation::isClosed(LinkId l) const { return m->closed[l.index()] != 0; }

@@ -39,6 +39,8 @@ struct StepStats {
     std::uint32_t running = 0;
     double meanSpeed = 0.0;     ///< m/s over running vehicles
     double delayRate = 0.0;     ///< s of time loss per s (vehicles x time loss), this step
+    double travelRate = 0.0;    ///< vehicle-seconds per s driven this step (= running vehicles)
+    double co2Rate = 0.0;       ///< g/s emitted by all vehicles this step
     std::uint32_t arrivedThisStep = 0;
     std::uint32_t insertedThisStep = 0;
 };
@@ -55,6 +57,14 @@ struct Counters {
     std::uint64_t laneChanges = 0;
     std::uint64_t pending = 0;      ///< departed but not yet inserted (no space)
     std::uint64_t running = 0;      ///< on the network now; inserted == arrived + running + removed
+};
+
+/// A virtual loop detector at a point of a lane, aggregated over intervals.
+struct DetectorInterval {
+    double begin = 0.0, end = 0.0;  ///< s
+    std::uint32_t count = 0;         ///< vehicles whose front crossed the detector
+    double occupancy = 0.0;          ///< share of the interval with a vehicle over the detector, 0..1
+    double meanSpeed = 0.0;          ///< m/s of the vehicles counted (0 when none)
 };
 
 /// Link statistics over one interval.
@@ -94,6 +104,18 @@ public:
     [[nodiscard]] const std::vector<TripResult>& trips() const;
     /// Completed link-statistics intervals, oldest first.
     [[nodiscard]] const std::vector<LinkInterval>& linkIntervals() const;
+
+    /// Adds a loop detector `pos` m from the start of a normal lane; returns its index. Call
+    /// before the first step.
+    std::uint32_t addDetector(LaneId lane, double pos);
+    /// Adds a detector 30 m before the stop line (or mid-lane on short lanes) on every lane that
+    /// approaches a signalised junction. Returns how many were added.
+    std::uint32_t addSignalApproachDetectors();
+    [[nodiscard]] std::size_t detectorCount() const;
+    [[nodiscard]] LaneId detectorLane(std::uint32_t d) const;
+    [[nodiscard]] double detectorPos(std::uint32_t d) const;
+    /// Completed intervals of detector d (same boundaries as the link statistics).
+    [[nodiscard]] const std::vector<DetectorInterval>& detectorIntervals(std::uint32_t d) const;
 
     /// A hash of the whole dynamic state (positions, speeds, lanes, routes, counters).
     [[nodiscard]] std::uint64_t stateHash() const;

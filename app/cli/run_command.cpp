@@ -1,0 +1,331 @@
+#include "run_command.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "citytwin/gis/city_loader.h"
+#include "citytwin/gis/geo_output.h"
+#include "citytwin/scenarios/scenario.h"
+#include "citytwin/sim/atomic_file.h"
+#include "citytwin/traffic/demand.h"
+#include "citytwin/traffic/outputs.h"
+#include "citytwin/traffic/simulation.h"
+#include "info_command.h"
+#include "link_refs.h"
+
+namespace ct::cli {
+
+namespace {
+
+std::string clockText(double t) {
+    const auto s = static_cast<long>(std::floor(t));
+    std::ostringstream os;
+    os << std::setfill('0') << std::setw(2) << (s / 3600) << ':' << std::setw(2) << (s / 60 % 60) << ':' << std::setw(2)
+       << (s % 60);
+    return os.str();
+}
+
+std::string fixed(double v, int d) {
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(d) << v;
+    return os.str();
+}
+
+constexpr const char* kRunHelp = R"(Usage: citytwin run SCENARIO.json [--threads N] [--out DIR] [--quiet]
+
+Runs a scenario headless: loads its city, builds the traffic network, generates or reads the
+demand, simulates with the scenario's events, and writes to the output folder:
+  tripinfo.csv     one row per trip (SUMO tripinfo fields)
+  link_stats.csv   per link and interval: flow, density, speed, travel time
+  links.gpkg       the same as GeoPackage layers (open in QGIS)
+  kpi.csv          network KPIs over time (mean speed, delay index, vehicle-hours of delay,
+                   throughput, vehicles running, CO2)
+  detectors.csv    virtual loop detectors (count, occupancy, speed)
+  summary.json     the run's summary
+)";
+
+}  // namespace
+
+int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::string scenarioPath, outDir;
+    int threads = -1;
+    bool quiet = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "-h" || a == "--help") {
+            out << kRunHelp;
+            return kExitOk;
+        }
+        if (a == "--threads" && i + 1 < args.size()) {
+            threads = std::atoi(args[++i].c_str());
+        } else if (a == "--out" && i + 1 < args.size()) {
+            outDir = args[++i];
+        } else if (a == "--quiet") {
+            quiet = true;
+        } else if (!a.empty() && a[0] == '-') {
+            err << "citytwin: unknown option '" << a << "' for run\n" << kRunHelp;
+            return kExitUsage;
+        } else if (scenarioPath.empty()) {
+            scenarioPath = a;
+        } else {
+            err << "citytwin: run takes one scenario file\n";
+            return kExitUsage;
+        }
+    }
+    if (scenarioPath.empty()) {
+        err << "citytwin: run needs a scenario file\n" << kRunHelp;
+        return kExitUsage;
+    }
+    const auto wall0 = std::chrono::steady_clock::now();
+    DiagnosticReport report;
+    auto spec = scenarios::readScenario(scenarioPath, report);
+    auto failWith = [&](const DiagnosticReport& r) {
+        err << r.summary() << "The scenario was not run.\n";
+        return kExitLoadError;
+    };
+    if (!spec) {
+        return failWith(report);
+    }
+    if (threads >= 0) {
+        spec->threads = threads;
+    }
+    if (!outDir.empty()) {
+        spec->outputFolder = outDir;
+    }
+
+    // The city.
+    gis::LoadOptions load;
+    if (spec->sampleCity) {
+        const char* env = std::getenv("CITYTWIN_ASSETS_DIR");
+        load = gis::sampleCityOptions(env != nullptr ? env : CT_DEFAULT_ASSETS_DIR);
+    }
+    if (!spec->citySources.empty()) {
+        load.vectorSources = spec->citySources;
+    }
+    if (!spec->dem.empty()) {
+        load.demPath = spec->dem;
+    }
+    load.mappingPath = spec->mapping;
+    if (!quiet) {
+        err << "Loading the city...\n";
+    }
+    gis::LoadResult loaded = gis::loadCity(load);
+    if (!loaded.city) {
+        return failWith(loaded.report);
+    }
+    const CityModel& city = *loaded.city;
+    const traffic::TrafficNetwork net = traffic::buildTrafficNetwork(city.roads);
+    const LinkResolver resolver(city);
+    const double clock0 = scenarios::parseClock(spec->clockStart).value_or(0.0);
+
+    // Demand.
+    std::vector<traffic::Trip> trips;
+    if (spec->generatedDemand) {
+        trips = traffic::generateCommuterTrips(city, spec->commuters, spec->seed);
+    }
+    for (const std::string& f : spec->tripFiles) {
+        for (const CsvTrip& t : readTripsCsv(f, resolver, clock0, report)) {
+            traffic::Trip tr;
+            tr.id = t.id;
+            tr.depart = t.depart;
+            tr.from = t.from;
+            tr.to = t.to;
+            tr.vclass = traffic::vehicleClassFromString(t.type).value_or(traffic::VehicleClass::Car);
+            trips.push_back(std::move(tr));
+        }
+    }
+    // Events: every link reference must name something.
+    struct Pending {
+        double time;
+        bool close;
+        std::vector<LinkId> links;
+        std::string ref;
+    };
+    std::vector<Pending> events;
+    for (const scenarios::ScenarioEvent& e : spec->events) {
+        const auto links = resolver.resolve(e.link);
+        if (links.empty()) {
+            Diagnostic d;
+            d.severity = Severity::Error;
+            d.code = "scenario.unknown_link";
+            d.file = spec->file;
+            d.layer = "/events/" + std::to_string(e.line) + "/link";
+            d.message = "'" + e.link + "' names no link of the city";
+            d.action = "load stopped";
+            report.add(std::move(d));
+        }
+        events.push_back({e.time, e.type == scenarios::ScenarioEvent::Type::CloseLink, links, e.link});
+    }
+    if (report.hasErrors()) {
+        return failWith(report);
+    }
+    std::stable_sort(events.begin(), events.end(), [](const Pending& a, const Pending& b) { return a.time < b.time; });
+
+    traffic::SimOptions so;
+    so.step = spec->step;
+    so.seed = spec->seed;
+    so.threads = spec->threads;
+    so.teleportAfter = spec->teleportAfter;
+    so.statsInterval = spec->statsInterval;
+    traffic::Simulation sim(net, so);
+    const std::size_t tripCount = trips.size();
+    sim.addTrips(std::move(trips));
+    if (spec->signalDetectors) {
+        sim.addSignalApproachDetectors();
+    }
+    if (!quiet) {
+        err << "Simulating " << spec->name << ": " << tripCount << " trips on " << net.linkCount() << " links ("
+            << net.laneCount() << " lanes), " << clockText(clock0) << " to " << clockText(clock0 + spec->duration)
+            << "\n";
+    }
+
+    // The run, with a progress bar (rewritten in place on a terminal, every 10 % otherwise).
+    traffic::KpiRecorder kpi(spec->kpiInterval);
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    std::size_t nextEvent = 0;
+    int lastShown = -1;
+    const auto simStart = std::chrono::steady_clock::now();
+    while (sim.time() < spec->duration - 1e-9) {
+        while (nextEvent < events.size() && events[nextEvent].time <= sim.time() + 1e-9) {
+            const Pending& e = events[nextEvent++];
+            for (LinkId l : e.links) {
+                if (e.close) {
+                    sim.closeLink(l);
+                } else {
+                    sim.openLink(l);
+                }
+            }
+            if (!quiet) {
+                err << (tty ? "\r" : "") << clockText(clock0 + sim.time()) << " " << (e.close ? "closed " : "opened ")
+                    << e.ref << " (" << e.links.size() << " links)" << (tty ? "\033[K" : "") << "\n";
+            }
+        }
+        sim.step();
+        kpi.record(sim, spec->step);
+        const int pct = static_cast<int>(100.0 * sim.time() / spec->duration);
+        if (!quiet && pct != lastShown && (tty || pct % 10 == 0)) {
+            lastShown = pct;
+            const int bar = pct / 4;
+            err << (tty ? "\r" : "") << "[" << std::string(static_cast<std::size_t>(bar), '#')
+                << std::string(static_cast<std::size_t>(25 - bar), '.') << "] " << std::setw(3) << pct << "%  "
+                << clockText(clock0 + sim.time()) << "  running " << sim.lastStep().running << "  arrived "
+                << sim.counters().arrived << "  speed " << fixed(sim.lastStep().meanSpeed * 3.6, 0) << " km/h"
+                << (tty ? "\033[K" : "\n");
+        }
+    }
+    kpi.finish(sim);
+    const double simSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - simStart).count();
+    if (!quiet && tty) {
+        err << "\n";
+    }
+
+    // Outputs.
+    std::filesystem::create_directories(spec->outputFolder);
+    const std::string dir = spec->outputFolder + "/";
+    traffic::LinkNames names(net.linkCount());
+    for (std::uint32_t l = 0; l < net.linkCount(); ++l) {
+        names[l] = std::to_string(l);
+    }
+    std::string werr;
+    bool ok = writeFileAtomically(dir + "tripinfo.csv", traffic::tripinfoCsv(sim.trips()), &werr) &&
+              writeFileAtomically(dir + "link_stats.csv", traffic::linkStatsCsv(net, sim.linkIntervals(), names), &werr) &&
+              writeFileAtomically(dir + "kpi.csv", traffic::kpiCsv(kpi.samples()), &werr) &&
+              writeFileAtomically(dir + "detectors.csv", traffic::detectorsCsv(sim, net, names), &werr);
+    if (ok && spec->geopackage) {
+        gis::LinkLayer total{"links_total", {"flow_vph", "density_vpkm", "speed_kmh", "travel_time_s", "delay_index"}, {}};
+        gis::LinkLayer perInterval{"link_intervals",
+                                   {"begin_s", "end_s", "flow_vph", "density_vpkm", "speed_kmh", "travel_time_s"},
+                                   {}};
+        std::vector<double> entered(net.linkCount(), 0), vehS(net.linkCount(), 0), spd(net.linkCount(), 0);
+        double span = 0;
+        for (const traffic::LinkInterval& in : sim.linkIntervals()) {
+            span += in.end - in.begin;
+            for (std::uint32_t l = 0; l < net.linkCount(); ++l) {
+                entered[l] += in.entered[l];
+                vehS[l] += in.vehicleSeconds[l];
+                spd[l] += in.speedSum[l];
+                if (in.entered[l] > 0 || in.vehicleSeconds[l] > 0) {
+                    const traffic::LinkFigures f = traffic::linkFigures(net, in, l);
+                    perInterval.rows.push_back({l, {in.begin, in.end, f.flow, f.density, f.speed * 3.6, f.travelTime}});
+                }
+            }
+        }
+        for (std::uint32_t l = 0; l < net.linkCount(); ++l) {
+            const double km = net.linkLength[l] / 1000.0;
+            const double v = vehS[l] > 0 ? spd[l] / vehS[l] : 0.0;
+            const double tt = v > 0.1 ? net.linkLength[l] / v : net.linkLength[l] / net.linkSpeed[l];
+            const double freeTt = net.linkLength[l] / net.linkSpeed[l];
+            total.rows.push_back({l,
+                                  {span > 0 ? entered[l] * 3600 / span : 0.0, span > 0 ? vehS[l] / span / km : 0.0,
+                                   v * 3.6, tt, tt / freeTt}});
+        }
+        ok = gis::writeLinkGeoPackage(dir + "links.gpkg", city, {total, perInterval}, &werr);
+    }
+
+    // Summary.
+    const traffic::Counters& c = sim.counters();
+    double ttSum = 0, lossSum = 0, waitSum = 0;
+    std::size_t done = 0;
+    for (const traffic::TripResult& r : sim.trips()) {
+        if (r.outcome == traffic::TripOutcome::Arrived) {
+            ttSum += r.duration;
+            lossSum += r.timeLoss;
+            waitSum += r.waitingTime;
+            ++done;
+        }
+    }
+    const traffic::KpiSample tot = kpi.total();
+    nlohmann::json js;
+    js["scenario"] = spec->name;
+    js["file"] = spec->file;
+    js["seed"] = spec->seed;
+    js["duration_s"] = spec->duration;
+    js["trips"] = {{"total", tripCount},  {"inserted", c.inserted}, {"arrived", c.arrived},
+                   {"running", c.running}, {"pending", c.pending},  {"no_route", c.noRoute},
+                   {"removed", c.removed}, {"teleports", c.teleports}, {"reroutes", c.reroutes}};
+    js["mean_travel_time_s"] = done > 0 ? ttSum / done : 0.0;
+    js["mean_time_loss_s"] = done > 0 ? lossSum / done : 0.0;
+    js["mean_waiting_time_s"] = done > 0 ? waitSum / done : 0.0;
+    js["mean_speed_kmh"] = tot.meanSpeed * 3.6;
+    js["delay_index"] = tot.delayIndex;
+    js["vehicle_hours_delay"] = tot.vehicleHoursDelay;
+    js["co2_kg"] = tot.co2;
+    js["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    js["vehicle_updates_per_second"] = simSeconds > 0 ? static_cast<double>(c.vehicleUpdates) / simSeconds : 0.0;
+    js["state_hash"] = std::to_string(sim.stateHash());
+    if (ok) {
+        ok = writeFileAtomically(dir + "summary.json", js.dump(2) + "\n", &werr);
+    }
+    if (!ok) {
+        err << "citytwin: writing the outputs failed: " << werr << "\n";
+        return kExitLoadError;
+    }
+
+    out << "Scenario " << spec->name << " (" << clockText(clock0) << " - " << clockText(clock0 + spec->duration)
+        << ", seed " << spec->seed << ")\n";
+    out << "  trips          " << tripCount << " planned, " << c.inserted << " departed, " << c.arrived << " arrived, "
+        << c.running << " still driving, " << c.pending << " waiting to depart\n";
+    out << "  problems       " << c.noRoute << " without route, " << c.teleports << " teleports (gridlock), " << c.removed
+        << " removed\n";
+    out << "  travel time    " << fixed(done > 0 ? ttSum / done / 60 : 0.0, 1) << " min mean, time loss "
+        << fixed(done > 0 ? lossSum / done / 60 : 0.0, 1) << " min mean\n";
+    out << "  network        mean speed " << fixed(tot.meanSpeed * 3.6, 1) << " km/h, delay index "
+        << fixed(tot.delayIndex, 2) << ", " << fixed(tot.vehicleHoursDelay, 0) << " vehicle-hours of delay, CO2 "
+        << fixed(tot.co2 / 1000, 2) << " t\n";
+    out << "  performance    " << fixed(simSeconds, 1) << " s simulating, "
+        << fixed(simSeconds > 0 ? c.vehicleUpdates / simSeconds / 1e6 : 0.0, 2) << " M vehicle-updates/s\n";
+    out << "  outputs        " << spec->outputFolder << "\n";
+    if (!report.items().empty()) {
+        out << report.summary();
+    }
+    return kExitOk;
+}
+
+}  // namespace ct::cli

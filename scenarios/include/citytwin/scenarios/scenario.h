@@ -1,0 +1,66 @@
+#pragma once
+/// Scenario files: what to simulate, on which city, with which demand, events and outputs.
+/// The format is JSON (docs/scenarios.md); this is its plain, validated form.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "citytwin/sim/diagnostics.h"
+#include "citytwin/traffic/demand.h"
+
+namespace ct::scenarios {
+
+struct ScenarioEvent {
+    enum class Type { CloseLink, OpenLink };
+    double time = 0.0;  ///< s from the scenario start
+    Type type = Type::CloseLink;
+    /// Which links: "123" (a link index), "way:4711" (every link made from source feature
+    /// 4711, e.g. an OSM way, both directions), or "name:Main Street" (every link of that name).
+    std::string link;
+    int line = -1;  ///< for diagnostics: the event's index in the file's "events" array
+};
+
+struct ScenarioSpec {
+    std::string file;  ///< the scenario file (relative paths below are resolved against its folder)
+    std::string name;
+    std::string description;
+    std::string clockStart = "00:00";  ///< wall-clock time at simulation time 0, for display
+
+    // The city.
+    std::vector<std::string> citySources;  ///< vector sources; empty with `sampleCity` = the bundled city
+    bool sampleCity = false;
+    std::string dem;
+    std::string mapping;
+
+    // The run.
+    double duration = 3600.0;  ///< s
+    double step = 1.0;         ///< s
+    std::uint64_t seed = 1;
+    int threads = 0;           ///< 0 = all cores
+    double teleportAfter = 300.0;
+
+    // Demand.
+    bool generatedDemand = false;
+    traffic::CommuterDemand commuters;
+    std::vector<std::string> tripFiles;  ///< trips CSV files (docs/scenarios.md)
+
+    // Outputs.
+    std::string outputFolder = "output";
+    double statsInterval = 300.0;  ///< s, link and detector statistics
+    double kpiInterval = 60.0;     ///< s, network KPIs
+    bool signalDetectors = true;   ///< a loop detector on every signalised approach lane
+    bool geopackage = true;        ///< link statistics also as a GeoPackage
+
+    std::vector<ScenarioEvent> events;
+};
+
+/// Reads and validates a scenario file. Unknown keys are warnings (with their JSON pointer);
+/// wrong types and impossible values are errors.
+std::optional<ScenarioSpec> readScenario(const std::string& path, DiagnosticReport& report);
+
+/// Seconds from "HH:MM" or "HH:MM:SS"; nullopt when malformed.
+std::optional<double> parseClock(const std::string& text);
+
+}  // namespace ct::scenarios

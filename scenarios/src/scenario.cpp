@@ -1,0 +1,273 @@
+#include "citytwin/scenarios/scenario.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace ct::scenarios {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::optional<double> parseClock(const std::string& text) {
+    int h = 0, m = 0, s = 0;
+    char extra = 0;
+    const int n = std::sscanf(text.c_str(), "%d:%d:%d%c", &h, &m, &s, &extra);
+    if (n < 2 || n > 3 || h < 0 || h > 47 || m < 0 || m > 59 || s < 0 || s > 59) {
+        return std::nullopt;
+    }
+    return h * 3600.0 + m * 60.0 + s;
+}
+
+namespace {
+
+/// Reads one scenario, reporting problems with the JSON pointer of the value concerned.
+class Reader {
+public:
+    Reader(std::string file, DiagnosticReport& report) : m_file(std::move(file)), m_report(report) {}
+
+    void error(const std::string& where, const std::string& what) { add(Severity::Error, where, what, "load stopped"); }
+    void warn(const std::string& where, const std::string& what) { add(Severity::Warning, where, what, "ignored"); }
+
+    /// Warns about keys not in `known`.
+    void checkKeys(const json& obj, const std::string& where, const std::set<std::string>& known) {
+        for (const auto& [k, v] : obj.items()) {
+            if (!known.count(k)) {
+                warn(where + "/" + k, "unknown key '" + k + "'");
+            }
+        }
+    }
+    std::optional<double> number(const json& obj, const std::string& key, const std::string& where, double lo, double hi) {
+        if (!obj.contains(key)) {
+            return std::nullopt;
+        }
+        const json& v = obj[key];
+        if (!v.is_number()) {
+            error(where + "/" + key, "must be a number");
+            return std::nullopt;
+        }
+        const double d = v.get<double>();
+        if (d < lo || d > hi) {
+            std::ostringstream msg;
+            msg << "must lie between " << lo << " and " << hi << ", not " << d;
+            error(where + "/" + key, msg.str());
+            return std::nullopt;
+        }
+        return d;
+    }
+    std::optional<std::string> string(const json& obj, const std::string& key, const std::string& where) {
+        if (!obj.contains(key)) {
+            return std::nullopt;
+        }
+        if (!obj[key].is_string()) {
+            error(where + "/" + key, "must be a string");
+            return std::nullopt;
+        }
+        return obj[key].get<std::string>();
+    }
+    /// A time: a number of seconds, or "HH:MM[:SS]" as a clock time (minus the start clock) or
+    /// a duration (relative = false keeps it as is).
+    std::optional<double> time(const json& obj, const std::string& key, const std::string& where, double clockStart,
+                               bool clock) {
+        if (!obj.contains(key)) {
+            return std::nullopt;
+        }
+        const json& v = obj[key];
+        if (v.is_number()) {
+            return v.get<double>();
+        }
+        if (v.is_string()) {
+            if (const auto t = parseClock(v.get<std::string>())) {
+                return clock ? *t - clockStart : *t;
+            }
+        }
+        error(where + "/" + key, "must be seconds or a time \"HH:MM[:SS]\"");
+        return std::nullopt;
+    }
+    std::string path(const std::string& p) const {
+        if (p.empty() || fs::path(p).is_absolute()) {
+            return p;
+        }
+        return (fs::path(m_file).parent_path() / p).lexically_normal().string();
+    }
+
+private:
+    void add(Severity s, const std::string& where, const std::string& what, const char* action) {
+        Diagnostic d;
+        d.severity = s;
+        d.code = s == Severity::Error ? "scenario.invalid" : "scenario.unknown_key";
+        d.file = m_file;
+        d.layer = where;  // the JSON pointer
+        d.message = what;
+        d.action = action;
+        m_report.add(std::move(d));
+    }
+    std::string m_file;
+    DiagnosticReport& m_report;
+};
+
+}  // namespace
+
+std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticReport& report) {
+    std::ifstream in(file);
+    if (!in) {
+        report.error("scenario.unreadable", file, "the scenario file cannot be opened");
+        return std::nullopt;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    json j;
+    try {
+        j = json::parse(text.str());
+    } catch (const json::parse_error& e) {
+        report.error("scenario.syntax", file, std::string("invalid JSON: ") + e.what());
+        return std::nullopt;
+    }
+    const std::size_t errorsBefore = report.errorCount();
+    Reader r(file, report);
+    ScenarioSpec s;
+    s.file = file;
+    if (!j.is_object()) {
+        r.error("", "a scenario is a JSON object");
+        return std::nullopt;
+    }
+    r.checkKeys(j, "", {"name", "description", "city", "clock_start", "duration", "step_s", "seed", "threads",
+                        "teleport_after_s", "demand", "outputs", "events"});
+    s.name = r.string(j, "name", "").value_or(fs::path(file).stem().string());
+    s.description = r.string(j, "description", "").value_or("");
+    s.clockStart = r.string(j, "clock_start", "").value_or("00:00");
+    const auto clock0 = parseClock(s.clockStart);
+    if (!clock0) {
+        r.error("/clock_start", "must be a time \"HH:MM[:SS]\"");
+    }
+    const double c0 = clock0.value_or(0.0);
+
+    if (!j.contains("city") || !j["city"].is_object()) {
+        r.error("/city", "a scenario needs a \"city\" object: {\"sample\": true} or {\"sources\": [...]}");
+    } else {
+        const json& c = j["city"];
+        r.checkKeys(c, "/city", {"sample", "sources", "dem", "mapping"});
+        s.sampleCity = c.value("sample", false);
+        if (c.contains("sources")) {
+            if (!c["sources"].is_array()) {
+                r.error("/city/sources", "must be an array of file names");
+            } else {
+                for (const json& src : c["sources"]) {
+                    if (src.is_string()) {
+                        s.citySources.push_back(r.path(src.get<std::string>()));
+                    } else {
+                        r.error("/city/sources", "must be an array of file names");
+                    }
+                }
+            }
+        }
+        s.dem = r.path(r.string(c, "dem", "/city").value_or(""));
+        s.mapping = r.path(r.string(c, "mapping", "/city").value_or(""));
+        if (!s.sampleCity && s.citySources.empty()) {
+            r.error("/city", "give \"sources\" or \"sample\": true");
+        }
+    }
+    s.duration = r.time(j, "duration", "", c0, false).value_or(s.duration);
+    if (s.duration <= 0 || s.duration > 7 * 86400) {
+        r.error("/duration", "must be between 1 s and 7 days");
+    }
+    s.step = r.number(j, "step_s", "", 0.1, 1.0).value_or(s.step);
+    s.seed = static_cast<std::uint64_t>(r.number(j, "seed", "", 0, 9.0e15).value_or(1));
+    s.threads = static_cast<int>(r.number(j, "threads", "", 0, 1024).value_or(0));
+    s.teleportAfter = r.number(j, "teleport_after_s", "", 0, 86400).value_or(s.teleportAfter);
+
+    if (j.contains("demand")) {
+        const json& d = j["demand"];
+        r.checkKeys(d, "/demand", {"generated", "trips"});
+        if (d.contains("generated")) {
+            const json& g = d["generated"];
+            const std::string w = "/demand/generated";
+            r.checkKeys(g, w, {"car_trips_per_resident", "scale", "begin", "end", "peak", "peak_width_s",
+                               "distance_decay_m", "zone_size_m", "truck_share"});
+            s.generatedDemand = true;
+            traffic::CommuterDemand& cd = s.commuters;
+            cd.begin = 0.0;
+            cd.end = s.duration;
+            cd.peak = s.duration / 2;
+            cd.carTripsPerResident = r.number(g, "car_trips_per_resident", w, 0, 10).value_or(cd.carTripsPerResident);
+            cd.scale = r.number(g, "scale", w, 0, 100).value_or(cd.scale);
+            cd.begin = r.time(g, "begin", w, c0, true).value_or(cd.begin);
+            cd.end = r.time(g, "end", w, c0, true).value_or(cd.end);
+            cd.peak = r.time(g, "peak", w, c0, true).value_or(cd.peak);
+            cd.peakWidth = r.number(g, "peak_width_s", w, 60, 86400).value_or(cd.peakWidth);
+            cd.distanceDecay = r.number(g, "distance_decay_m", w, 100, 1e6).value_or(cd.distanceDecay);
+            cd.zoneSize = r.number(g, "zone_size_m", w, 50, 1e5).value_or(cd.zoneSize);
+            cd.truckShare = r.number(g, "truck_share", w, 0, 1).value_or(cd.truckShare);
+            if (cd.end <= cd.begin) {
+                r.error(w, "the departure window is empty: end must come after begin");
+            }
+        }
+        if (d.contains("trips")) {
+            if (!d["trips"].is_array()) {
+                r.error("/demand/trips", "must be an array of trips CSV files");
+            } else {
+                for (const json& f : d["trips"]) {
+                    if (f.is_string()) {
+                        s.tripFiles.push_back(r.path(f.get<std::string>()));
+                    }
+                }
+            }
+        }
+    }
+    if (j.contains("outputs")) {
+        const json& o = j["outputs"];
+        r.checkKeys(o, "/outputs", {"folder", "stats_interval_s", "kpi_interval_s", "signal_detectors", "geopackage"});
+        s.outputFolder = r.string(o, "folder", "/outputs").value_or(s.outputFolder);
+        s.statsInterval = r.number(o, "stats_interval_s", "/outputs", 1, 86400).value_or(s.statsInterval);
+        s.kpiInterval = r.number(o, "kpi_interval_s", "/outputs", 1, 86400).value_or(s.kpiInterval);
+        s.signalDetectors = o.value("signal_detectors", s.signalDetectors);
+        s.geopackage = o.value("geopackage", s.geopackage);
+    }
+    s.outputFolder = r.path(s.outputFolder);
+    if (j.contains("events")) {
+        if (!j["events"].is_array()) {
+            r.error("/events", "must be an array of events");
+        } else {
+            for (std::size_t i = 0; i < j["events"].size(); ++i) {
+                const json& e = j["events"][i];
+                const std::string w = "/events/" + std::to_string(i);
+                if (!e.is_object()) {
+                    r.error(w, "an event is an object");
+                    continue;
+                }
+                r.checkKeys(e, w, {"time", "type", "link", "note"});
+                ScenarioEvent ev;
+                ev.line = static_cast<int>(i);
+                const auto t = r.time(e, "time", w, c0, true);
+                if (!t) {
+                    r.error(w + "/time", "an event needs a time");
+                    continue;
+                }
+                ev.time = *t;
+                const std::string type = r.string(e, "type", w).value_or("");
+                if (type == "close_link") {
+                    ev.type = ScenarioEvent::Type::CloseLink;
+                } else if (type == "open_link") {
+                    ev.type = ScenarioEvent::Type::OpenLink;
+                } else {
+                    r.error(w + "/type", "must be close_link or open_link, not '" + type + "'");
+                    continue;
+                }
+                ev.link = r.string(e, "link", w).value_or("");
+                if (ev.link.empty()) {
+                    r.error(w + "/link", "the link to close or open: \"123\", \"way:4711\" or \"name:Main Street\"");
+                    continue;
+                }
+                s.events.push_back(ev);
+            }
+        }
+    }
+    if (report.errorCount() > errorsBefore) {
+        return std::nullopt;
+    }
+    return s;
+}
+
+}  // namespace ct::scenarios
