@@ -28,8 +28,10 @@ demo: build
 		echo "Opening the sample city in citytwin-gui"; \
 		$(BUILD_DIR)/app/gui/citytwin-gui; \
 	else \
-		echo "No display: printing the sample city summary (run 'xvfb-run -a make demo' or set DISPLAY for the 3D view)"; \
-		$(BUILD_DIR)/app/cli/citytwin info; \
+		echo "No display: the sample city's summary, then its morning peak run headless"; \
+		echo "(for the 3D view run 'xvfb-run -a make demo' or set DISPLAY)"; \
+		$(BUILD_DIR)/app/cli/citytwin info && \
+		$(BUILD_DIR)/app/cli/citytwin run scenarios/morning_peak.json; \
 	fi
 
 format:

@@ -271,8 +271,7 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
 
     // Summary.
     const traffic::Counters& c = sim.counters();
-    double ttSum = 0, lossSum = 0, waitSum = 0;
-    std::size_t done = 0;
+    double ttSum = 0, lossSum = 0, waitSum = 0, done = 0;
     for (const traffic::TripResult& r : sim.trips()) {
         if (r.outcome == traffic::TripOutcome::Arrived) {
             ttSum += r.duration;
@@ -320,7 +319,8 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         << fixed(tot.delayIndex, 2) << ", " << fixed(tot.vehicleHoursDelay, 0) << " vehicle-hours of delay, CO2 "
         << fixed(tot.co2 / 1000, 2) << " t\n";
     out << "  performance    " << fixed(simSeconds, 1) << " s simulating, "
-        << fixed(simSeconds > 0 ? c.vehicleUpdates / simSeconds / 1e6 : 0.0, 2) << " M vehicle-updates/s\n";
+        << fixed(simSeconds > 0 ? static_cast<double>(c.vehicleUpdates) / simSeconds / 1e6 : 0.0, 2)
+        << " M vehicle-updates/s\n";
     out << "  outputs        " << spec->outputFolder << "\n";
     if (!report.items().empty()) {
         out << report.summary();

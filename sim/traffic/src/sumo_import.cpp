@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "sumo_net_reader.h"
 #include "sumo_xml.h"
 
 namespace ct::traffic {
@@ -60,68 +61,6 @@ std::span<const Vec2> SumoNetwork::laneShape(LaneId l) const {
 
 namespace {
 
-// ---------------------------------------------------------------------------------------------
-// Raw records, as in the file
-
-struct RawLane {
-    std::string id;
-    long long index = 0;
-    double speed = 13.89;   // m/s
-    double length = 0.0;    // m
-    std::vector<Vec2> shape;
-    bool passenger = true;  // passenger cars may use it
-};
-
-struct RawEdge {
-    std::string id, from, to;
-    std::vector<RawLane> lanes;
-    int line = 0;
-};
-
-struct RawInternalLane {
-    double speed = 13.89;  // m/s
-    double length = 0.0;   // m
-    std::vector<Vec2> shape;
-};
-
-struct RawJunction {
-    std::string id, type;
-    Vec2 pos;
-    int line = 0;
-};
-
-struct RawConn {
-    std::string from, to, via, tl, dir, state;
-    long long fromLane = 0, toLane = 0, linkIndex = -1;
-    int line = 0;
-};
-
-struct RawTl {
-    std::string id, programID, type;
-    double offset = 0.0;  // s, SUMO's: phases are delayed by the offset
-    std::vector<SignalProgram::Phase> phases;
-    int line = 0;
-};
-
-/// Whether passenger cars may use a lane with these allow/disallow lists.
-bool passengerAllowed(std::optional<std::string_view> allow, std::optional<std::string_view> disallow) {
-    auto has = [](std::string_view list, std::string_view what) {
-        for (std::string_view t : splitBlanks(list)) {
-            if (t == what || t == "all") {
-                return true;
-            }
-        }
-        return false;
-    };
-    if (allow) {
-        return has(*allow, "passenger");
-    }
-    if (disallow) {
-        return !has(*disallow, "passenger");
-    }
-    return true;
-}
-
 std::optional<TurnDirection> turnFromSumo(std::string_view dir) {
     if (dir == "s") {
         return TurnDirection::Straight;
@@ -159,329 +98,6 @@ std::optional<LinkState> baseStateFromSumo(char c) {
     }
 }
 
-bool validSignalLetter(char c) {
-    return std::string_view("GgyYrRuoOs").find(c) != std::string_view::npos;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading
-
-class NetHandler : public XmlHandler {
-public:
-    NetHandler(const std::string& file, DiagnosticReport& report) : m_file(file), m_report(report) {}
-
-    std::vector<RawEdge> edges;
-    std::unordered_map<std::string, RawInternalLane> internalLanes;
-    std::vector<RawJunction> junctions;
-    std::vector<RawConn> connections;  // from normal edges
-    std::unordered_map<std::string, std::string> internalNext;  // via lane -> next via lane (internal junctions)
-    std::vector<RawTl> tls;
-    SumoLocation location;
-    std::string version;
-    bool rootOk = false;
-
-    void start(std::string_view name, const XmlAttrs& a, int line) override {
-        if (m_depth++ == 0) {
-            rootOk = name == "net";
-            if (!rootOk) {
-                diag(Severity::Error, "sumo.not_a_net", line,
-                     "the root element is <" + std::string(name) + ">, not <net>: not a SUMO network", "load stopped");
-            }
-            version = a.str("version");
-            return;
-        }
-        if (!rootOk) {
-            return;
-        }
-        if (name == "location") {
-            readLocation(a, line);
-        } else if (name == "edge") {
-            readEdge(a, line);
-        } else if (name == "lane") {
-            readLane(a, line);
-        } else if (name == "junction") {
-            readJunction(a, line);
-        } else if (name == "connection") {
-            readConnection(a, line);
-        } else if (name == "tlLogic") {
-            readTl(a, line);
-        } else if (name == "phase") {
-            readPhase(a, line);
-        }
-    }
-
-    void end(std::string_view name) override {
-        --m_depth;
-        if (name == "edge") {
-            m_edge = EdgeKind::None;
-        } else if (name == "tlLogic") {
-            m_inTl = false;
-        }
-    }
-
-    void diag(Severity s, std::string code, int line, std::string message, std::string action) {
-        Diagnostic d;
-        d.severity = s;
-        d.code = std::move(code);
-        d.file = m_file;
-        d.line = line;
-        d.message = std::move(message);
-        d.action = std::move(action);
-        m_report.add(std::move(d));
-    }
-    void warn(std::string code, int line, std::string message, std::string action = "skipped") {
-        diag(Severity::Warning, std::move(code), line, std::move(message), std::move(action));
-    }
-
-private:
-    enum class EdgeKind { None, Normal, Internal, Skipped };
-    const std::string& m_file;
-    DiagnosticReport& m_report;
-    int m_depth = 0;
-    EdgeKind m_edge = EdgeKind::None;
-    std::string m_internalEdge;  // id of the internal edge being read
-    bool m_inTl = false;
-
-    /// A required attribute; a warning naming it when absent.
-    std::optional<std::string_view> need(const XmlAttrs& a, std::string_view key, std::string_view element, int line) {
-        const auto v = a.get(key);
-        if (!v) {
-            warn("sumo.missing_attribute", line,
-                 "<" + std::string(element) + "> has no " + std::string(key) + " attribute");
-        }
-        return v;
-    }
-    /// A numeric attribute: `out` unchanged when absent; false (with a warning) when malformed.
-    bool number(const XmlAttrs& a, std::string_view key, double& out, std::string_view element, int line,
-                bool required = false) {
-        const auto v = a.get(key);
-        if (!v) {
-            if (required) {
-                warn("sumo.missing_attribute", line,
-                     "<" + std::string(element) + "> has no " + std::string(key) + " attribute");
-            }
-            return !required;
-        }
-        const auto x = parseNumber(*v);
-        if (!x) {
-            warn("sumo.bad_number", line,
-                 "<" + std::string(element) + "> " + std::string(key) + "=\"" + std::string(*v) + "\" is not a number");
-            return false;
-        }
-        out = *x;
-        return true;
-    }
-    bool integer(const XmlAttrs& a, std::string_view key, long long& out, std::string_view element, int line) {
-        const auto v = a.get(key);
-        if (!v) {
-            return true;
-        }
-        const auto x = parseInteger(*v);
-        if (!x) {
-            warn("sumo.bad_number", line,
-                 "<" + std::string(element) + "> " + std::string(key) + "=\"" + std::string(*v) +
-                     "\" is not an integer");
-            return false;
-        }
-        out = *x;
-        return true;
-    }
-
-    void readLocation(const XmlAttrs& a, int line) {
-        if (const auto off = a.get("netOffset")) {
-            const auto p = parseShape(*off);
-            if (p && p->size() == 1) {
-                location.netOffset = p->front();
-            } else {
-                warn("sumo.bad_number", line, "netOffset=\"" + std::string(*off) + "\" is not a point x,y",
-                     "netOffset set to 0,0");
-            }
-        }
-        auto box = [&](std::string_view key, std::array<double, 4>& out) {
-            const auto v = a.get(key);
-            if (!v) {
-                return;
-            }
-            std::size_t k = 0, b = 0;
-            bool ok = true;
-            for (std::size_t i = 0; i <= v->size() && ok; ++i) {
-                if (i == v->size() || (*v)[i] == ',') {
-                    const auto x = parseNumber(v->substr(b, i - b));
-                    ok = x.has_value() && k < 4;
-                    if (ok) {
-                        out[k++] = *x;
-                    }
-                    b = i + 1;
-                }
-            }
-            if (!ok || k != 4) {
-                out = {};
-                warn("sumo.bad_number", line, std::string(key) + "=\"" + std::string(*v) + "\" is not 4 numbers",
-                     "set to 0,0,0,0");
-            }
-        };
-        box("convBoundary", location.convBoundary);
-        box("origBoundary", location.origBoundary);
-        location.projParameter = a.str("projParameter", "!");
-    }
-
-    void readEdge(const XmlAttrs& a, int line) {
-        const auto id = need(a, "id", "edge", line);
-        const std::string function = a.str("function");
-        m_edge = EdgeKind::Skipped;
-        if (!id) {
-            return;
-        }
-        if (function == "internal") {
-            m_edge = EdgeKind::Internal;
-            m_internalEdge = std::string(*id);
-            return;
-        }
-        if (function == "crossing" || function == "walkingarea") {
-            return;  // pedestrian areas: not for vehicles
-        }
-        if (!function.empty() && function != "normal" && function != "connector") {
-            warn("sumo.unsupported", line, "edge '" + std::string(*id) + "' has function \"" + function + "\"");
-            return;
-        }
-        const auto from = need(a, "from", "edge", line);
-        const auto to = need(a, "to", "edge", line);
-        if (!from || !to) {
-            return;
-        }
-        m_edge = EdgeKind::Normal;
-        edges.push_back({std::string(*id), std::string(*from), std::string(*to), {}, line});
-    }
-
-    void readLane(const XmlAttrs& a, int line) {
-        if (m_edge != EdgeKind::Normal && m_edge != EdgeKind::Internal) {
-            return;
-        }
-        const auto id = need(a, "id", "lane", line);
-        double speed = 13.89, length = 0.0;
-        long long index = 0;
-        if (!id || !number(a, "speed", speed, "lane", line, true) || !number(a, "length", length, "lane", line, true) ||
-            !integer(a, "index", index, "lane", line)) {
-            return;
-        }
-        if (speed <= 0.0 || length < 0.0) {
-            warn("sumo.bad_number", line, "lane '" + std::string(*id) + "' has a speed <= 0 or a negative length");
-            return;
-        }
-        std::vector<Vec2> shape;
-        if (const auto s = a.get("shape")) {
-            auto p = parseShape(*s);
-            if (!p) {
-                warn("sumo.bad_number", line, "lane '" + std::string(*id) + "' has a malformed shape", "shape ignored");
-            } else {
-                shape = std::move(*p);
-            }
-        }
-        if (m_edge == EdgeKind::Internal) {
-            internalLanes[std::string(*id)] = {speed, length, std::move(shape)};
-            return;
-        }
-        RawLane l;
-        l.id = std::string(*id);
-        l.index = index;
-        l.speed = speed;
-        l.length = length;
-        l.shape = std::move(shape);
-        l.passenger = passengerAllowed(a.get("allow"), a.get("disallow"));
-        edges.back().lanes.push_back(std::move(l));
-    }
-
-    void readJunction(const XmlAttrs& a, int line) {
-        const auto id = need(a, "id", "junction", line);
-        if (!id) {
-            return;
-        }
-        const std::string type = a.str("type", "priority");
-        if (type == "internal") {
-            return;  // a waiting position inside a junction: part of a connection's via chain
-        }
-        RawJunction j{std::string(*id), type, {}, line};
-        if (!number(a, "x", j.pos.x, "junction", line, true) || !number(a, "y", j.pos.y, "junction", line, true)) {
-            return;
-        }
-        junctions.push_back(std::move(j));
-    }
-
-    void readConnection(const XmlAttrs& a, int line) {
-        const auto from = need(a, "from", "connection", line);
-        const auto to = need(a, "to", "connection", line);
-        if (!from || !to) {
-            return;
-        }
-        RawConn c;
-        c.from = std::string(*from);
-        c.to = std::string(*to);
-        c.via = a.str("via");
-        c.tl = a.str("tl");
-        c.dir = a.str("dir", "s");
-        c.state = a.str("state");
-        c.line = line;
-        if (!integer(a, "fromLane", c.fromLane, "connection", line) || !integer(a, "toLane", c.toLane, "connection", line) ||
-            !integer(a, "linkIndex", c.linkIndex, "connection", line)) {
-            return;
-        }
-        if (!a.get("fromLane") || !a.get("toLane")) {
-            warn("sumo.missing_attribute", line, "<connection> needs fromLane and toLane");
-            return;
-        }
-        if (!c.from.empty() && c.from.front() == ':') {
-            // Within a junction: the next piece of a via chain (through an internal junction).
-            if (!c.via.empty()) {
-                internalNext[c.from + "_" + std::to_string(c.fromLane)] = c.via;
-            }
-            return;
-        }
-        connections.push_back(std::move(c));
-    }
-
-    void readTl(const XmlAttrs& a, int line) {
-        const auto id = need(a, "id", "tlLogic", line);
-        if (!id) {
-            return;
-        }
-        RawTl t;
-        t.id = std::string(*id);
-        t.programID = a.str("programID", "0");
-        t.type = a.str("type", "static");
-        t.line = line;
-        if (!number(a, "offset", t.offset, "tlLogic", line)) {
-            t.offset = 0.0;
-        }
-        tls.push_back(std::move(t));
-        m_inTl = true;
-    }
-
-    void readPhase(const XmlAttrs& a, int line) {
-        if (!m_inTl) {
-            return;
-        }
-        double duration = 0.0;
-        const auto state = need(a, "state", "phase", line);
-        if (!number(a, "duration", duration, "phase", line, true) || !state) {
-            return;
-        }
-        if (duration <= 0.0) {
-            warn("sumo.bad_number", line, "a phase of tlLogic '" + tls.back().id + "' lasts " + std::to_string(duration) + " s");
-            return;
-        }
-        std::string st(*state);
-        for (char& ch : st) {
-            if (!validSignalLetter(ch)) {
-                warn("sumo.bad_state", line,
-                     "tlLogic '" + tls.back().id + "': unknown signal state letter '" + std::string(1, ch) + "'",
-                     "read as 'r'");
-                ch = 'r';
-            }
-        }
-        tls.back().phases.push_back({duration, std::move(st)});
-    }
-};
-
 // ---------------------------------------------------------------------------------------------
 // Building
 
@@ -491,8 +107,8 @@ struct PendingConn {
     NodeId node;
     TurnDirection dir = TurnDirection::Straight;
     LinkState base = LinkState::PriorityGreen;
-    double length = 0.0, speed = 0.0;  // m, m/s of the internal lane
-    std::string viaId;               // the first via lane
+    double length = 0.0, speed = 0.0;   // m, m/s of the internal lane
+    std::string viaId;                  // the first via lane
     std::vector<std::string> viaChain;  // all via lanes
     std::vector<Vec2> shape;
     std::uint32_t program = UINT32_MAX;  // the tlLogic controlling it
@@ -502,13 +118,17 @@ struct PendingConn {
 
 class NetBuilder {
 public:
-    NetBuilder(NetHandler& h, const SumoImportOptions& o) : m_h(h), m_opt(o) {}
+    NetBuilder(RawNet& raw, const std::string& file, DiagnosticReport& report, const SumoImportOptions& o)
+        : m_h(raw), m_diag(file, report), m_opt(o) {}
 
     std::optional<SumoNetwork> build() {
+        m_out.location = m_h.location;
+        m_out.version = m_h.version;
         addNodes();
         addLinks();
         if (m_out.net.linkCount() == 0) {
-            m_h.diag(Severity::Error, "sumo.no_edges", -1, "the network has no edge that cars may use", "load stopped");
+            m_diag.add(Severity::Error, "sumo.no_edges", -1, "the network has no edge that cars may use",
+                       "load stopped");
             return std::nullopt;
         }
         addPrograms();
@@ -521,7 +141,8 @@ public:
     }
 
 private:
-    NetHandler& m_h;
+    RawNet& m_h;
+    DiagSink m_diag;
     const SumoImportOptions& m_opt;
     SumoNetwork m_out;
     std::vector<std::vector<std::uint32_t>> m_sumoLane;  // per link: SUMO lane index -> LaneId
@@ -536,7 +157,7 @@ private:
         TrafficNetwork& net = m_out.net;
         for (const RawJunction& j : m_h.junctions) {
             if (!m_out.junctionIndex.emplace(j.id, static_cast<std::uint32_t>(net.nodePos.size())).second) {
-                m_h.warn("sumo.duplicate_id", j.line, "junction '" + j.id + "' is defined twice");
+                m_diag.warn("sumo.duplicate_id", j.line, "junction '" + j.id + "' is defined twice");
                 continue;
             }
             m_out.junctionIds.push_back(j.id);
@@ -553,12 +174,13 @@ private:
         for (RawEdge& e : m_h.edges) {
             const NodeId from = m_out.findJunction(e.from), to = m_out.findJunction(e.to);
             if (!from.valid() || !to.valid()) {
-                m_h.warn("sumo.unknown_junction", e.line,
-                         "edge '" + e.id + "' joins junction '" + (from.valid() ? e.to : e.from) + "', which does not exist");
+                m_diag.warn("sumo.unknown_junction", e.line,
+                            "edge '" + e.id + "' joins junction '" + (from.valid() ? e.to : e.from) +
+                                "', which does not exist");
                 continue;
             }
             if (m_out.edgeIndex.count(e.id) != 0) {
-                m_h.warn("sumo.duplicate_id", e.line, "edge '" + e.id + "' is defined twice");
+                m_diag.warn("sumo.duplicate_id", e.line, "edge '" + e.id + "' is defined twice");
                 continue;
             }
             std::stable_sort(e.lanes.begin(), e.lanes.end(),
@@ -572,13 +194,14 @@ private:
                 }
             }
             if (kept.size() > 255) {
-                m_h.warn("sumo.unsupported", e.line, "edge '" + e.id + "' has more than 255 lanes", "lanes 255+ left out");
+                m_diag.warn("sumo.unsupported", e.line, "edge '" + e.id + "' has more than 255 lanes",
+                            "lanes 255+ left out");
                 kept.resize(255);
             }
             if (kept.empty()) {
                 edgesLeftOut += e.lanes.empty() ? 0 : 1;
                 if (e.lanes.empty()) {
-                    m_h.warn("sumo.no_lanes", e.line, "edge '" + e.id + "' has no (valid) lane");
+                    m_diag.warn("sumo.no_lanes", e.line, "edge '" + e.id + "' has no (valid) lane");
                 }
                 continue;
             }
@@ -614,30 +237,32 @@ private:
         }
         net.normalLaneCount = static_cast<std::uint32_t>(net.laneLength.size());
         if (lanesLeftOut > 0) {
-            m_h.diag(Severity::Info, "sumo.lanes_left_out", -1,
-                     std::to_string(lanesLeftOut) + " lanes passenger cars may not use (" + std::to_string(edgesLeftOut) +
-                         " whole edges) are not simulated",
-                     "left out");
+            m_diag.add(Severity::Info, "sumo.lanes_left_out", -1,
+                       std::to_string(lanesLeftOut) + " lanes passenger cars may not use (" +
+                           std::to_string(edgesLeftOut) + " whole edges) are not simulated",
+                       "left out");
         }
     }
 
     void addPrograms() {
         for (RawTl& t : m_h.tls) {
             if (m_tlIndex.count(t.id) != 0) {
-                m_h.diag(Severity::Info, "sumo.tl_program", t.line,
-                         "tlLogic '" + t.id + "' program '" + t.programID + "': a further program of this signal",
-                         "ignored, the first program runs");
+                m_diag.add(
+                    Severity::Info, "sumo.tl_program", t.line,
+                    "tlLogic '" + t.id + "' program '" + t.programID + "': a further program of this signal",
+                    "ignored, the first program runs");
                 continue;
             }
             if (t.phases.empty()) {
-                m_h.warn("sumo.bad_state", t.line, "tlLogic '" + t.id + "' has no phase",
-                         "its connections use their own right of way");
+                m_diag.warn("sumo.bad_state", t.line, "tlLogic '" + t.id + "' has no phase",
+                            "its connections use their own right of way");
                 continue;
             }
             if (t.type != "static") {
-                m_h.warn("sumo.actuated", t.line,
-                         "tlLogic '" + t.id + "' is of type '" + t.type + "'; only fixed-time programs are simulated",
-                         "run as fixed-time with the phase durations");
+                m_diag.warn("sumo.actuated", t.line,
+                            "tlLogic '" + t.id + "' is of type '" + t.type +
+                                "'; only fixed-time programs are simulated",
+                            "run as fixed-time with the phase durations");
             }
             // Every phase must have a letter per link index; SUMO rejects the file otherwise.
             std::size_t width = 0;
@@ -646,8 +271,9 @@ private:
             }
             for (auto& p : t.phases) {
                 if (p.states.size() < width) {
-                    m_h.warn("sumo.bad_state", t.line, "tlLogic '" + t.id + "': phases of different lengths",
-                             "short phases padded with 'r'");
+                    m_diag.warn("sumo.bad_state", t.line,
+                                "tlLogic '" + t.id + "': phases of different lengths",
+                                "short phases padded with 'r'");
                     p.states.resize(width, 'r');
                 }
             }
@@ -682,8 +308,9 @@ private:
         for (int guard = 0; !via.empty() && guard < 16; ++guard) {
             const auto it = m_h.internalLanes.find(via);
             if (it == m_h.internalLanes.end()) {
-                m_h.warn("sumo.unknown_lane", c.line, "via lane '" + via + "' does not exist",
-                         guard == 0 ? "the connection gets a direct internal lane" : "the via chain ends there");
+                m_diag.warn(
+                    "sumo.unknown_lane", c.line, "via lane '" + via + "' does not exist",
+                    guard == 0 ? "the connection gets a direct internal lane" : "the via chain ends there");
                 break;
             }
             p.viaChain.push_back(via);
@@ -701,8 +328,9 @@ private:
 
     LaneId sumoLane(LinkId link, long long index) const {
         const auto& map = m_sumoLane[link.index()];
-        return index >= 0 && static_cast<std::size_t>(index) < map.size() ? LaneId{map[static_cast<std::size_t>(index)]}
-                                                                          : LaneId{};
+        return index >= 0 && static_cast<std::size_t>(index) < map.size()
+                   ? LaneId{map[static_cast<std::size_t>(index)]}
+                   : LaneId{};
     }
 
     std::vector<PendingConn> readConnections() {
@@ -720,7 +348,8 @@ private:
                 if (known || name.empty() || name.front() == ':') {
                     ++leftOut;
                 } else {
-                    m_h.warn("sumo.unknown_edge", c.line, "connection names edge '" + name + "', which does not exist");
+                    m_diag.warn("sumo.unknown_edge", c.line,
+                                "connection names edge '" + name + "', which does not exist");
                 }
                 continue;
             }
@@ -734,27 +363,30 @@ private:
             }
             p.node = net.linkTo[from.index()];
             if (net.linkFrom[to.index()] != p.node) {
-                m_h.warn("sumo.bad_connection", c.line,
-                         "connection from '" + c.from + "' to '" + c.to + "': the edges do not meet at a junction");
+                m_diag.warn("sumo.bad_connection", c.line,
+                            "connection from '" + c.from + "' to '" + c.to +
+                                "': the edges do not meet at a junction");
                 continue;
             }
             if (!seen.emplace(p.from.index(), p.to.index()).second) {
-                m_h.warn("sumo.duplicate_id", c.line,
-                         "a second connection from lane '" + m_out.laneIds[p.from.index()] + "' to lane '" +
-                             m_out.laneIds[p.to.index()] + "'");
+                m_diag.warn("sumo.duplicate_id", c.line,
+                            "a second connection from lane '" + m_out.laneIds[p.from.index()] +
+                                "' to lane '" + m_out.laneIds[p.to.index()] + "'");
                 continue;
             }
             const auto dir = turnFromSumo(c.dir);
             if (!dir) {
-                m_h.warn("sumo.bad_state", c.line, "connection dir=\"" + c.dir + "\" is not s, r, R, l, L or t",
-                         "taken as straight");
+                m_diag.warn("sumo.bad_state", c.line,
+                            "connection dir=\"" + c.dir + "\" is not s, r, R, l, L or t",
+                            "taken as straight");
             }
             p.dir = dir.value_or(TurnDirection::Straight);
             if (!c.state.empty()) {
                 const auto st = baseStateFromSumo(c.state.front());
                 if (!st) {
-                    m_h.warn("sumo.bad_state", c.line, "connection state=\"" + c.state + "\" is not a known right of way",
-                             "taken as priority");
+                    m_diag.warn("sumo.bad_state", c.line,
+                                "connection state=\"" + c.state + "\" is not a known right of way",
+                                "taken as priority");
                 }
                 p.base = st.value_or(LinkState::PriorityGreen);
             }
@@ -763,13 +395,14 @@ private:
                 const std::size_t width =
                     it == m_tlIndex.end() ? 0 : m_out.net.programs[it->second].phases.front().states.size();
                 if (it == m_tlIndex.end()) {
-                    m_h.warn("sumo.unknown_tl", c.line, "connection names tlLogic '" + c.tl + "', which does not exist",
-                             "uses its own right of way");
+                    m_diag.warn("sumo.unknown_tl", c.line,
+                                "connection names tlLogic '" + c.tl + "', which does not exist",
+                                "uses its own right of way");
                 } else if (c.linkIndex < 0 || static_cast<std::size_t>(c.linkIndex) >= width) {
-                    m_h.warn("sumo.bad_link_index", c.line,
-                             "linkIndex " + std::to_string(c.linkIndex) + " is outside the " + std::to_string(width) +
-                                 " states of tlLogic '" + c.tl + "'",
-                             "uses its own right of way");
+                    m_diag.warn("sumo.bad_link_index", c.line,
+                                "linkIndex " + std::to_string(c.linkIndex) + " is outside the " +
+                                    std::to_string(width) + " states of tlLogic '" + c.tl + "'",
+                                "uses its own right of way");
                 } else {
                     p.program = it->second;
                     p.linkIndex = c.linkIndex;
@@ -779,12 +412,14 @@ private:
             out.push_back(std::move(p));
         }
         if (leftOut > 0) {
-            m_h.diag(Severity::Info, "sumo.connections_left_out", -1,
-                     std::to_string(leftOut) + " connections to or from lanes left out are not simulated", "left out");
+            m_diag.add(Severity::Info, "sumo.connections_left_out", -1,
+                       std::to_string(leftOut) + " connections to or from lanes left out are not simulated",
+                       "left out");
         }
         // CSR by from-lane: connections sorted by their from-lane (stable: file order within).
-        std::stable_sort(out.begin(), out.end(),
-                         [](const PendingConn& a, const PendingConn& b) { return a.from.index() < b.from.index(); });
+        std::stable_sort(out.begin(), out.end(), [](const PendingConn& a, const PendingConn& b) {
+            return a.from.index() < b.from.index();
+        });
         return out;
     }
 
@@ -845,9 +480,10 @@ private:
             if (p.program != UINT32_MAX && prog == UINT32_MAX) {
                 prog = p.program;
             } else if (p.program != UINT32_MAX && prog != p.program) {
-                m_h.warn("sumo.unknown_tl", p.line,
-                         "junction '" + m_out.junctionIds[p.node.index()] + "' has connections of two signals",
-                         "this connection keeps its own right of way");
+                m_diag.warn(
+                    "sumo.unknown_tl", p.line,
+                    "junction '" + m_out.junctionIds[p.node.index()] + "' has connections of two signals",
+                    "this connection keeps its own right of way");
             }
         }
         net.connIndex.assign(nc, 0);
@@ -870,7 +506,8 @@ private:
                 }
             }
             if (index >= UINT16_MAX) {
-                m_h.warn("sumo.bad_link_index", p.line, "more than 65535 links at one signal", "no signal control");
+                m_diag.warn("sumo.bad_link_index", p.line, "more than 65535 links at one signal",
+                            "no signal control");
                 index = UINT16_MAX;
             }
             net.connIndex[c] = static_cast<std::uint16_t>(index);
@@ -898,47 +535,46 @@ private:
             }
             if (net.nodeProgram[n] != UINT32_MAX) {
                 net.nodeControl[n] = JunctionControl::Signal;
-                std::stable_sort(first, last,
-                                 [&](std::uint32_t a, std::uint32_t b) { return net.connIndex[a] < net.connIndex[b]; });
+                std::stable_sort(first, last, [&](std::uint32_t a, std::uint32_t b) {
+                    return net.connIndex[a] < net.connIndex[b];
+                });
                 continue;
             }
             const std::string& type = m_out.junctionTypes[n];
             if (type == "allway_stop") {
                 net.nodeControl[n] = JunctionControl::AllWayStop;
-            } else if (type == "unregulated" || type == "dead_end" || type == "district" || type == "rail_crossing" ||
-                       type == "rail_signal") {
+            } else if (type == "unregulated" || type == "dead_end" || type == "district" ||
+                       type == "rail_crossing" || type == "rail_signal") {
                 net.nodeControl[n] = JunctionControl::None;
             } else {
                 net.nodeControl[n] = JunctionControl::Priority;
             }
             for (auto it = first; it != last; ++it) {
-                net.connIndex[*it] = static_cast<std::uint16_t>(std::min<std::ptrdiff_t>(it - first, UINT16_MAX));
+                net.connIndex[*it] =
+                    static_cast<std::uint16_t>(std::min<std::ptrdiff_t>(it - first, UINT16_MAX));
             }
         }
     }
 };
 
-std::optional<SumoNetwork> finish(NetHandler& h, bool parsed, const SumoImportOptions& o) {
-    if (!parsed || !h.rootOk) {
-        return std::nullopt;
-    }
-    return NetBuilder(h, o).build();
-}
-
 }  // namespace
 
-std::optional<SumoNetwork> parseSumoNetwork(std::string_view xml, const std::string& file, DiagnosticReport& report,
-                                            const SumoImportOptions& options) {
-    NetHandler h(file, report);
-    const bool ok = parseXmlText(xml, file, h, report);
-    return finish(h, ok, options);
+std::optional<SumoNetwork> parseSumoNetwork(std::string_view xml, const std::string& file,
+                                            DiagnosticReport& report, const SumoImportOptions& options) {
+    RawNet raw;
+    if (!readRawNet(xml, file, raw, report)) {
+        return std::nullopt;
+    }
+    return NetBuilder(raw, file, report, options).build();
 }
 
 std::optional<SumoNetwork> readSumoNetwork(const std::string& path, DiagnosticReport& report,
                                            const SumoImportOptions& options) {
-    NetHandler h(path, report);
-    const bool ok = parseXmlFile(path, h, report);
-    return finish(h, ok, options);
+    RawNet raw;
+    if (!readRawNetFile(path, raw, report)) {
+        return std::nullopt;
+    }
+    return NetBuilder(raw, path, report, options).build();
 }
 
 }  // namespace ct::traffic

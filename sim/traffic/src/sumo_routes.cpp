@@ -13,8 +13,8 @@ namespace ct::traffic {
 using namespace sumo_detail;
 
 std::optional<VehicleClass> vehicleClassFromSumo(std::string_view c) {
-    if (c == "passenger" || c == "private" || c == "taxi" || c == "evehicle" || c == "hov" || c == "motorcycle" ||
-        c == "moped" || c == "custom1" || c == "custom2" || c == "vip") {
+    if (c == "passenger" || c == "private" || c == "taxi" || c == "evehicle" || c == "hov" ||
+        c == "motorcycle" || c == "moped" || c == "custom1" || c == "custom2" || c == "vip") {
         return VehicleClass::Car;
     }
     if (c == "bus" || c == "coach") {
@@ -63,11 +63,12 @@ std::vector<std::string> edgeList(std::string_view s) {
 
 class RouteHandler : public XmlHandler {
 public:
-    RouteHandler(const std::string& file, DiagnosticReport& report) : m_file(file), m_report(report) {}
+    RouteHandler(const std::string& file, DiagnosticReport& report) : m_diag(file, report) {}
 
     std::vector<RawVehicle> vehicles;
     std::unordered_map<std::string, RawRoute> routes;
-    std::unordered_map<std::string, std::string> routeDistFirst;  // routeDistribution id -> its first route id
+    std::unordered_map<std::string, std::string>
+        routeDistFirst;  // routeDistribution id -> its first route id
     std::vector<SumoVehicleType> types;
     std::unordered_map<std::string, std::size_t> typeIndex;
     std::unordered_map<std::string, std::size_t> typeDistFirst;  // vTypeDistribution id -> its first type
@@ -100,7 +101,8 @@ public:
             readRoute(a, line);
         } else if (name == "vehicle" || name == "trip" || name == "flow") {
             readVehicle(name, a, line);
-        } else if (name == "person" || name == "container" || name == "personFlow" || name == "containerFlow") {
+        } else if (name == "person" || name == "container" || name == "personFlow" ||
+                   name == "containerFlow") {
             ++skippedPersons;
         } else if (name == "routeDistribution" && m_cur) {
             warn("sumo.unsupported", line, "vehicle '" + m_cur->id + "' has a route distribution");
@@ -125,22 +127,14 @@ public:
     }
 
     void diag(Severity s, std::string code, int line, std::string message, std::string action) {
-        Diagnostic d;
-        d.severity = s;
-        d.code = std::move(code);
-        d.file = m_file;
-        d.line = line;
-        d.message = std::move(message);
-        d.action = std::move(action);
-        m_report.add(std::move(d));
+        m_diag.add(s, std::move(code), line, std::move(message), std::move(action));
     }
     void warn(std::string code, int line, std::string message, std::string action = "skipped") {
-        diag(Severity::Warning, std::move(code), line, std::move(message), std::move(action));
+        m_diag.warn(std::move(code), line, std::move(message), std::move(action));
     }
 
 private:
-    const std::string& m_file;
-    DiagnosticReport& m_report;
+    DiagSink m_diag;
     int m_depth = 0;
     bool m_inType = false;
     std::string m_typeDist, m_routeDist;
@@ -156,7 +150,8 @@ private:
             const auto x = parseNumber(*s);
             if (!x || *x < min) {
                 warn("sumo.bad_number", line,
-                     "vType '" + t.id + "' " + std::string(key) + "=\"" + std::string(*s) + "\" is not a valid number",
+                     "vType '" + t.id + "' " + std::string(key) + "=\"" + std::string(*s) +
+                         "\" is not a valid number",
                      "default kept");
                 return;
             }
@@ -185,7 +180,8 @@ private:
                 const std::string_view args = s.substr(open + 1, s.size() - open - 2);
                 const std::size_t comma = args.find(',');
                 const auto mean = parseNumber(args.substr(0, comma));
-                const std::size_t comma2 = comma == std::string_view::npos ? comma : args.find(',', comma + 1);
+                const std::size_t comma2 =
+                    comma == std::string_view::npos ? comma : args.find(',', comma + 1);
                 const auto dev = comma == std::string_view::npos
                                      ? std::optional<double>()
                                      : parseNumber(args.substr(comma + 1, comma2 == std::string_view::npos
@@ -198,7 +194,8 @@ private:
                 }
             }
             if (!ok) {
-                warn("sumo.bad_number", line, "vType '" + t.id + "' speedFactor=\"" + std::string(s) + "\" not understood",
+                warn("sumo.bad_number", line,
+                     "vType '" + t.id + "' speedFactor=\"" + std::string(s) + "\" not understood",
                      "default kept");
             }
         }
@@ -217,7 +214,8 @@ private:
         t.carFollowModel = a.str("carFollowModel");
         const auto c = vehicleClassFromSumo(t.vClass);
         if (!c) {
-            warn("sumo.unsupported", line, "vType '" + id + "' has vClass '" + t.vClass + "', which we do not simulate",
+            warn("sumo.unsupported", line,
+                 "vType '" + id + "' has vClass '" + t.vClass + "', which we do not simulate",
                  "driven as a car");
         }
         t.type = defaultVehicleType(c.value_or(VehicleClass::Car));
@@ -266,7 +264,7 @@ private:
 
     void readVehicle(std::string_view name, const XmlAttrs& a, int line) {
         RawVehicle v;
-        v.kind = name == "trip" ? RawVehicle::Kind::Trip
+        v.kind = name == "trip"   ? RawVehicle::Kind::Trip
                  : name == "flow" ? RawVehicle::Kind::Flow
                                   : RawVehicle::Kind::Vehicle;
         v.id = a.str("id");
@@ -280,8 +278,9 @@ private:
         v.routeRef = a.str("route");
         v.from = a.str("from");
         v.to = a.str("to");
-        for (const char* k : {"depart", "departPos", "departSpeed", "begin", "end", "period", "number", "vehsPerHour",
-                              "probability", "via", "fromJunction", "toJunction", "fromTaz", "toTaz"}) {
+        for (const char* k :
+             {"depart", "departPos", "departSpeed", "begin", "end", "period", "number", "vehsPerHour",
+              "probability", "via", "fromJunction", "toJunction", "fromTaz", "toTaz"}) {
             if (const auto s = a.get(k)) {
                 v.attrs.emplace(k, std::string(*s));
             }
@@ -298,9 +297,10 @@ public:
     SumoDemand build() {
         m_demand.types = m_h.types;
         if (m_h.skippedPersons > 0) {
-            m_h.diag(Severity::Info, "sumo.unsupported", -1,
-                     std::to_string(m_h.skippedPersons) + " persons or containers: only vehicles are simulated",
-                     "skipped");
+            m_h.diag(
+                Severity::Info, "sumo.unsupported", -1,
+                std::to_string(m_h.skippedPersons) + " persons or containers: only vehicles are simulated",
+                "skipped");
         }
         for (const RawVehicle& v : m_h.vehicles) {
             addVehicle(v);
@@ -322,13 +322,15 @@ private:
                 return it->second;
             }
             if (const auto it = m_h.typeDistFirst.find(id); it != m_h.typeDistFirst.end()) {
-                m_h.warn("sumo.unsupported", v.line,
-                         "'" + v.id + "' uses vType distribution '" + id + "'; distributions are not drawn from",
-                         "its first vType '" + m_demand.types[it->second].id + "' is used");
+                m_h.warn(
+                    "sumo.unsupported", v.line,
+                    "'" + v.id + "' uses vType distribution '" + id + "'; distributions are not drawn from",
+                    "its first vType '" + m_demand.types[it->second].id + "' is used");
                 return it->second;
             }
             if (id != "DEFAULT_VEHTYPE") {
-                m_h.warn("sumo.unknown_type", v.line, "'" + v.id + "' names vType '" + id + "', which does not exist",
+                m_h.warn("sumo.unknown_type", v.line,
+                         "'" + v.id + "' names vType '" + id + "', which does not exist",
                          "SUMO's default car type is used");
             }
         }
@@ -350,12 +352,14 @@ private:
     bool edgesOf(const RawVehicle& v, std::vector<std::string>& route, std::string& from, std::string& to) {
         for (const char* k : {"fromJunction", "toJunction", "fromTaz", "toTaz"}) {
             if (v.attr(k) != nullptr) {
-                m_h.warn("sumo.unsupported", v.line, "'" + v.id + "' has " + k + "; only trips between edges are read");
+                m_h.warn("sumo.unsupported", v.line,
+                         "'" + v.id + "' has " + k + "; only trips between edges are read");
                 return false;
             }
         }
         if (v.attr("via") != nullptr) {
-            m_h.warn("sumo.unsupported", v.line, "'" + v.id + "' has via edges", "via ignored, routed from origin to destination");
+            m_h.warn("sumo.unsupported", v.line, "'" + v.id + "' has via edges",
+                     "via ignored, routed from origin to destination");
         }
         if (v.hasEdges) {
             route = v.edges;
@@ -364,13 +368,15 @@ private:
             if (it == m_h.routes.end()) {
                 if (const auto d = m_h.routeDistFirst.find(v.routeRef); d != m_h.routeDistFirst.end()) {
                     m_h.warn("sumo.unsupported", v.line,
-                             "'" + v.id + "' uses route distribution '" + v.routeRef + "'; distributions are not drawn from",
+                             "'" + v.id + "' uses route distribution '" + v.routeRef +
+                                 "'; distributions are not drawn from",
                              "its first route '" + d->second + "' is used");
                     it = m_h.routes.find(d->second);
                 }
             }
             if (it == m_h.routes.end()) {
-                m_h.warn("sumo.unknown_route", v.line, "'" + v.id + "' names route '" + v.routeRef + "', which does not exist");
+                m_h.warn("sumo.unknown_route", v.line,
+                         "'" + v.id + "' names route '" + v.routeRef + "', which does not exist");
                 return false;
             }
             route = it->second.edges;
@@ -383,7 +389,8 @@ private:
         from = v.from;
         to = v.to;
         if (from.empty() || to.empty()) {
-            m_h.warn("sumo.missing_attribute", v.line, "'" + v.id + "' has neither a route nor from and to edges");
+            m_h.warn("sumo.missing_attribute", v.line,
+                     "'" + v.id + "' has neither a route nor from and to edges");
             return false;
         }
         return true;
@@ -406,7 +413,8 @@ private:
         }
         if (!m_warnedDepartSpeed) {
             m_warnedDepartSpeed = true;
-            m_h.diag(Severity::Info, "sumo.unsupported", v.line, "departSpeed=\"" + *s + "\" is not supported",
+            m_h.diag(Severity::Info, "sumo.unsupported", v.line,
+                     "departSpeed=\"" + *s + "\" is not supported",
                      "departing at 0 m/s (this and any further such vehicles)");
         }
         return 0.0;
@@ -450,7 +458,8 @@ private:
             return;
         }
         if (!connected(t.route)) {
-            m_h.warn("sumo.route_disconnected", v.line, "the route of '" + v.id + "' has consecutive edges that do not connect",
+            m_h.warn("sumo.route_disconnected", v.line,
+                     "the route of '" + v.id + "' has consecutive edges that do not connect",
                      "route dropped, routed from its first to its last edge");
             t.route.clear();
         }
@@ -480,7 +489,8 @@ private:
         const TrafficNetwork& net = m_net.net;
         for (std::size_t i = 0; i + 1 < route.size(); ++i) {
             const std::uint32_t a = route[i].index();
-            const auto b = net.turnTo.begin() + net.turnOffset[a], e = net.turnTo.begin() + net.turnOffset[a + 1];
+            const auto b = net.turnTo.begin() + net.turnOffset[a],
+                       e = net.turnTo.begin() + net.turnOffset[a + 1];
             if (std::find(b, e, route[i + 1]) == e) {
                 return false;
             }
@@ -519,7 +529,8 @@ private:
             ok = ok && x && *x > 0.0;
             period = x && *x > 0.0 ? 3600.0 / *x : 0.0;
         } else if (v.attr("probability") != nullptr) {
-            m_h.warn("sumo.unsupported", v.line, "flow '" + v.id + "' departs by probability; only regular flows are read");
+            m_h.warn("sumo.unsupported", v.line,
+                     "flow '" + v.id + "' departs by probability; only regular flows are read");
             return;
         } else if (number >= 0.0 && hasEnd && ok) {
             period = number > 0.0 ? (end - begin) / number : 1.0;
@@ -527,14 +538,16 @@ private:
             ok = false;
         }
         if (!ok || period <= 0.0 || end < begin) {
-            m_h.warn("sumo.bad_number", v.line, "flow '" + v.id + "' has no valid begin, end, period, vehsPerHour or number");
+            m_h.warn("sumo.bad_number", v.line,
+                     "flow '" + v.id + "' has no valid begin, end, period, vehsPerHour or number");
             return;
         }
         if (number >= 0.0 && !hasEnd) {
             end = begin + period * number;
         }
         std::size_t count = 0;
-        for (double t = begin; t < end - 1e-9 && (number < 0.0 || static_cast<double>(count) < number); t = begin + period * static_cast<double>(count)) {
+        for (double t = begin; t < end - 1e-9 && (number < 0.0 || static_cast<double>(count) < number);
+             t = begin + period * static_cast<double>(count)) {
             if (m_demand.trips.size() >= kMaxFlowVehicles) {
                 m_h.warn("sumo.too_many", v.line, "more than 50 million vehicles", "flow cut short");
                 return;
@@ -565,20 +578,22 @@ bool sameParameters(const VehicleType& a, const VehicleType& b) {
 
 }  // namespace
 
-std::optional<SumoDemand> parseSumoRoutes(std::string_view xml, const std::string& file, const SumoNetwork& net,
-                                          DiagnosticReport& report) {
+std::optional<SumoDemand> parseSumoRoutes(std::string_view xml, const std::string& file,
+                                          const SumoNetwork& net, DiagnosticReport& report) {
     RouteHandler h(file, report);
     const bool ok = parseXmlText(xml, file, h, report);
     return finish(h, ok, net);
 }
 
-std::optional<SumoDemand> readSumoRoutes(const std::string& path, const SumoNetwork& net, DiagnosticReport& report) {
+std::optional<SumoDemand> readSumoRoutes(const std::string& path, const SumoNetwork& net,
+                                         DiagnosticReport& report) {
     RouteHandler h(path, report);
     const bool ok = parseXmlFile(path, h, report);
     return finish(h, ok, net);
 }
 
-std::vector<VehicleType> simulationTypes(const SumoDemand& demand, DiagnosticReport& report, const std::string& file) {
+std::vector<VehicleType> simulationTypes(const SumoDemand& demand, DiagnosticReport& report,
+                                         const std::string& file) {
     std::vector<VehicleType> out;
     for (int c = 0; c < kVehicleClassCount; ++c) {
         out.push_back(defaultVehicleType(static_cast<VehicleClass>(c)));
@@ -606,7 +621,8 @@ std::vector<VehicleType> simulationTypes(const SumoDemand& demand, DiagnosticRep
             d.code = "sumo.type_merged";
             d.file = file;
             d.message = "vTypes '" + chosen[c]->id + "' and '" + t->id + "' are both of class " +
-                        std::string(toString(t->type.vclass)) + " with different parameters; the engine keeps one type per class";
+                        std::string(toString(t->type.vclass)) +
+                        " with different parameters; the engine keeps one type per class";
             d.action = "'" + t->id + "' vehicles drive as '" + chosen[c]->id + "'";
             report.add(std::move(d));
         }

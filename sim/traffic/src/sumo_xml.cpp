@@ -10,6 +10,17 @@
 
 namespace ct::traffic::sumo_detail {
 
+void DiagSink::add(Severity s, std::string code, int line, std::string message, std::string action) {
+    Diagnostic d;
+    d.severity = s;
+    d.code = std::move(code);
+    d.file = m_file;
+    d.line = line;
+    d.message = std::move(message);
+    d.action = std::move(action);
+    m_report.add(std::move(d));
+}
+
 std::optional<std::string_view> XmlAttrs::get(std::string_view name) const {
     for (const char** p = m_a; p != nullptr && *p != nullptr; p += 2) {
         if (name == p[0]) {
@@ -37,7 +48,9 @@ void onStart(void* user, const XML_Char* name, const XML_Char** attrs) {
     s->handler->start(name, a, static_cast<int>(XML_GetCurrentLineNumber(s->parser)));
 }
 
-void onEnd(void* user, const XML_Char* name) { static_cast<ParseState*>(user)->handler->end(name); }
+void onEnd(void* user, const XML_Char* name) {
+    static_cast<ParseState*>(user)->handler->end(name);
+}
 
 /// Owns an expat parser set up for one document.
 class Expat {
@@ -61,7 +74,8 @@ public:
     [[nodiscard]] bool ok() const { return m_state.parser != nullptr; }
 
     /// Feeds a piece; false (and an error in the report) when the document is malformed.
-    bool feed(const char* data, std::size_t size, bool last, const std::string& file, DiagnosticReport& report) {
+    bool feed(const char* data, std::size_t size, bool last, const std::string& file,
+              DiagnosticReport& report) {
         do {
             const std::size_t piece = std::min<std::size_t>(size, INT_MAX / 2);
             const bool final = last && piece == size;
@@ -71,7 +85,8 @@ public:
                 d.code = "sumo.xml";
                 d.file = file;
                 d.line = static_cast<int>(XML_GetCurrentLineNumber(m_state.parser));
-                d.message = std::string("malformed XML: ") + XML_ErrorString(XML_GetErrorCode(m_state.parser));
+                d.message =
+                    std::string("malformed XML: ") + XML_ErrorString(XML_GetErrorCode(m_state.parser));
                 d.action = "load stopped";
                 report.add(std::move(d));
                 return false;
@@ -92,7 +107,8 @@ void noParser(const std::string& file, DiagnosticReport& report) {
 
 }  // namespace
 
-bool parseXmlText(std::string_view text, const std::string& file, XmlHandler& handler, DiagnosticReport& report) {
+bool parseXmlText(std::string_view text, const std::string& file, XmlHandler& handler,
+                  DiagnosticReport& report) {
     Expat x(handler);
     if (!x.ok()) {
         noParser(file, report);
@@ -222,7 +238,8 @@ std::optional<std::vector<Vec2>> parseShape(std::string_view s) {
         }
         const std::size_t c2 = tok.find(',', c1 + 1);
         const auto x = parseNumber(tok.substr(0, c1));
-        const auto y = parseNumber(tok.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1));
+        const auto y = parseNumber(
+            tok.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1));
         if (!x || !y) {
             return std::nullopt;
         }

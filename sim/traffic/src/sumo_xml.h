@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "citytwin/sim/diagnostics.h"
@@ -34,9 +35,24 @@ public:
     virtual void end(std::string_view /*name*/) {}
 };
 
+/// Adds diagnostics about one file to a report.
+class DiagSink {
+public:
+    DiagSink(std::string file, DiagnosticReport& report) : m_file(std::move(file)), m_report(report) {}
+    void add(Severity s, std::string code, int line, std::string message, std::string action);
+    void warn(std::string code, int line, std::string message, std::string action = "skipped") {
+        add(Severity::Warning, std::move(code), line, std::move(message), std::move(action));
+    }
+
+private:
+    std::string m_file;
+    DiagnosticReport& m_report;
+};
+
 /// Parses a whole document; a malformed document adds an error with its line ("sumo.xml") and
 /// returns false. Elements before the error have been delivered.
-bool parseXmlText(std::string_view text, const std::string& file, XmlHandler& handler, DiagnosticReport& report);
+bool parseXmlText(std::string_view text, const std::string& file, XmlHandler& handler,
+                  DiagnosticReport& report);
 /// The same, reading the file in pieces; a file that cannot be read adds an error ("sumo.file").
 bool parseXmlFile(const std::string& path, XmlHandler& handler, DiagnosticReport& report);
 

@@ -17,9 +17,9 @@ double manningResistance(double n, double diameter, double length) {
     return coefficient * n * n * length / std::pow(diameter, 16.0 / 3.0);
 }
 
-double minorLossCoefficient(double k, double diameter) {
+double minorLossCoefficient(double k, double diameter, double gravity) {
     const double d2 = diameter * diameter;
-    return 8.0 * k / (kGravity * std::numbers::pi * std::numbers::pi * d2 * d2);
+    return 8.0 * k / (gravity * std::numbers::pi * std::numbers::pi * d2 * d2);
 }
 
 double swameeJainFriction(double relativeRoughness, double reynolds) {

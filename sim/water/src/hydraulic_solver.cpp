@@ -52,7 +52,15 @@ void applyPatterns(const WaterNetwork& net, std::int64_t time, HydraulicState& s
     }
 }
 
-HydraulicSolver::HydraulicSolver(const WaterNetwork& net) : HydraulicSolver(net, SolverSettings{net.options, kHazenWilliamsSi}) {}
+SolverSettings SolverSettings::epanet(const HydraulicOptions& options) {
+    SolverSettings s;
+    s.options = options;
+    s.hazenWilliamsK = kHazenWilliamsEpanetSi;
+    s.gravity = kGravityEpanet;
+    return s;
+}
+
+HydraulicSolver::HydraulicSolver(const WaterNetwork& net) : HydraulicSolver(net, SolverSettings{net.options, kHazenWilliamsSi, kGravity}) {}
 
 HydraulicSolver::HydraulicSolver(const WaterNetwork& net, const SolverSettings& settings)
     : m_net(net), m_settings(settings) {
@@ -78,7 +86,7 @@ void HydraulicSolver::setup() {
         const double len = m_net.linkLength[k];
         const LinkKind kind = m_net.linkKind[k];
         if (d > 0.0) {
-            m_minorLoss[k] = minorLossCoefficient(m_net.linkMinorLoss[k], d);
+            m_minorLoss[k] = minorLossCoefficient(m_net.linkMinorLoss[k], d, m_settings.gravity);
         }
         if ((kind == LinkKind::Pipe || kind == LinkKind::CheckValvePipe) && d > 0.0) {
             switch (m_settings.options.headLoss) {
@@ -88,7 +96,7 @@ void HydraulicSolver::setup() {
                     break;
                 case HeadLossFormula::DarcyWeisbach:
                     m_hwResistance[k] =
-                        8.0 * len / (kGravity * std::numbers::pi * std::numbers::pi * std::pow(d, 5.0));
+                        8.0 * len / (m_settings.gravity * std::numbers::pi * std::numbers::pi * std::pow(d, 5.0));
                     break;
                 case HeadLossFormula::ChezyManning:
                     m_hwResistance[k] = manningResistance(m_net.linkRoughness[k], d, len);
@@ -580,9 +588,12 @@ SolveStats HydraulicSolver::solve(HydraulicState& s) {
             relax = 0.6;
         }
         int changes = 0;
-        if (!frozen) {
+        if (!frozen && trial <= o.maxCheck) {
+            // Early on, regulating valves are checked every trial and the other links every
+            // CHECKFREQ trials; later only at convergence, which also ends status cycles driven
+            // by the lag in the valve flows.
             changes += checkValves(s);
-            if (o.checkFrequency > 0 && trial % o.checkFrequency == 0 && trial <= o.maxCheck) {
+            if (o.checkFrequency > 0 && trial % o.checkFrequency == 0) {
                 changes += checkLinks(s);
             }
         }
@@ -594,7 +605,7 @@ SolveStats HydraulicSolver::solve(HydraulicState& s) {
             converged = maxHeadError(s) <= o.headError;
         }
         if (converged && changes == 0 && !frozen) {
-            changes = checkLinks(s);
+            changes = checkValves(s) + checkLinks(s);
         }
         if (changes > 0) {
             stats.statusChanges += changes;

@@ -123,7 +123,7 @@ HydraulicSolver::Coeff HydraulicSolver::pumpCoeff(std::uint32_t k, double q, dou
 double HydraulicSolver::openValveLoss(std::uint32_t k, double q) const {
     double m = m_minorLoss[k];
     if (m_net.linkKind[k] == LinkKind::Tcv && std::isfinite(m_net.linkSetting[k])) {
-        m = minorLossCoefficient(m_net.linkSetting[k], m_net.linkDiameter[k]);
+        m = minorLossCoefficient(m_net.linkSetting[k], m_net.linkDiameter[k], m_settings.gravity);
     }
     return m * q * std::abs(q);
 }
@@ -131,7 +131,7 @@ double HydraulicSolver::openValveLoss(std::uint32_t k, double q) const {
 HydraulicSolver::Coeff HydraulicSolver::valveOpenCoeff(std::uint32_t k, double q, double extraK) const {
     double m = m_minorLoss[k];
     if (extraK >= 0.0) {
-        m = minorLossCoefficient(extraK, m_net.linkDiameter[k]);
+        m = minorLossCoefficient(extraK, m_net.linkDiameter[k], m_settings.gravity);
     }
     if (m <= 0.0) {
         return Coeff{1.0 / kGradientMin, q};  // a valve without losses: h = gmin q

@@ -51,7 +51,7 @@ LinkStatus reportedStatus(LinkState s) {
 }  // namespace
 
 WaterSimulation::WaterSimulation(const WaterNetwork& net)
-    : WaterSimulation(net, SolverSettings{net.options, kHazenWilliamsSi}) {}
+    : WaterSimulation(net, SolverSettings{net.options, kHazenWilliamsSi, kGravity}) {}
 
 WaterSimulation::WaterSimulation(const WaterNetwork& net, const SolverSettings& settings)
     : m_net(net), m_solver(net, settings), m_state(m_solver.initialState()), m_duration(net.times.duration) {
@@ -331,6 +331,11 @@ std::int64_t WaterSimulation::nextStep() const {
     }
     const std::int64_t clock = (m_time + t.startClock) % 86400;
     for (const Control& c : m_net.controls) {
+        LinkStatus ns = LinkStatus::Open;
+        double nset = 0.0;
+        if (!linkChange(c.link, c.status, c.setting, ns, nset)) {
+            continue;  // a control that would change nothing does not shorten the step (EPANET)
+        }
         if (c.condition == ControlCondition::AtTime) {
             cut(static_cast<std::int64_t>(c.threshold) - m_time);
         } else if (c.condition == ControlCondition::AtClockTime) {

@@ -1,7 +1,9 @@
 #pragma once
-/// CO2 emissions from speed and acceleration: the power-based fuel model of Akcelik and Besley
-/// ("Operating cost, fuel consumption, and emission models in aaSIDRA and aaMOTION", 2003),
-/// with petrol's 2.31 g CO2 per mL of fuel. docs/traffic.md gives the parameters.
+/// Fuel and CO2 from speed and acceleration: a tractive-power model. The power at the wheels
+/// (inertia, rolling resistance, aerodynamic drag) divided by an average engine efficiency and
+/// the fuel's heating value, plus an idle rate; CO2 from the fuel's carbon content. The
+/// parameters (docs/traffic.md) are textbook values for a mid-size petrol car and a diesel
+/// rigid truck.
 
 #include "citytwin/traffic/vehicle_type.h"
 

@@ -38,10 +38,10 @@ namespace ct::traffic {
 
 /// The <location> element of a net file, as given.
 struct SumoLocation {
-    Vec2 netOffset;                          ///< m, added to projected coordinates by netconvert
-    std::array<double, 4> convBoundary{};    ///< m: xmin, ymin, xmax, ymax of the network
-    std::array<double, 4> origBoundary{};    ///< the input's boundary (degrees or m), as given
-    std::string projParameter;               ///< proj string of the input; "!" = not projected
+    Vec2 netOffset;                        ///< m, added to projected coordinates by netconvert
+    std::array<double, 4> convBoundary{};  ///< m: xmin, ymin, xmax, ymax of the network
+    std::array<double, 4> origBoundary{};  ///< the input's boundary (degrees or m), as given
+    std::string projParameter;             ///< proj string of the input; "!" = not projected
 };
 
 struct SumoImportOptions {
@@ -57,20 +57,20 @@ struct SumoImportOptions {
 struct SumoNetwork {
     TrafficNetwork net;
     SumoLocation location;
-    std::string version;                    ///< the net's version attribute
-    std::vector<std::string> edgeIds;       ///< by LinkId
-    std::vector<std::string> laneIds;       ///< by LaneId; internal lanes: their (first) via lane id
-    std::vector<std::string> junctionIds;   ///< by NodeId
-    std::vector<std::string> junctionTypes; ///< by NodeId: SUMO's junction type ("traffic_light"...)
-    std::vector<std::string> tlIds;         ///< by program index (TrafficNetwork::programs)
-    std::vector<std::string> tlProgramIds;  ///< by program index: the tlLogic's programID
+    std::string version;                     ///< the net's version attribute
+    std::vector<std::string> edgeIds;        ///< by LinkId
+    std::vector<std::string> laneIds;        ///< by LaneId; internal lanes: their (first) via lane id
+    std::vector<std::string> junctionIds;    ///< by NodeId
+    std::vector<std::string> junctionTypes;  ///< by NodeId: SUMO's junction type ("traffic_light"...)
+    std::vector<std::string> tlIds;          ///< by program index (TrafficNetwork::programs)
+    std::vector<std::string> tlProgramIds;   ///< by program index: the tlLogic's programID
     /// SUMO linkIndex of each connection, -1 when no traffic light controls it.
     std::vector<std::int32_t> connLinkIndex;
     /// Lane centre lines, CSR by LaneId (internal lanes: the via lanes' shapes joined).
-    std::vector<std::uint32_t> laneShapeOffset;  ///< size laneCount()+1
-    std::vector<Vec2> laneShapePoints;           ///< m
-    std::unordered_map<std::string, std::uint32_t> edgeIndex;      ///< edge id -> LinkId
-    std::unordered_map<std::string, std::uint32_t> laneIndex;      ///< lane id -> LaneId (normal and via lanes)
+    std::vector<std::uint32_t> laneShapeOffset;                ///< size laneCount()+1
+    std::vector<Vec2> laneShapePoints;                         ///< m
+    std::unordered_map<std::string, std::uint32_t> edgeIndex;  ///< edge id -> LinkId
+    std::unordered_map<std::string, std::uint32_t> laneIndex;  ///< lane id -> LaneId (normal and via lanes)
     std::unordered_map<std::string, std::uint32_t> junctionIndex;  ///< junction id -> NodeId
 
     /// The link of a SUMO edge id; invalid when there is none (or it was left out).
@@ -86,8 +86,8 @@ struct SumoNetwork {
 };
 
 /// Parses the text of a .net.xml. `file` labels the diagnostics. Nothing on error.
-std::optional<SumoNetwork> parseSumoNetwork(std::string_view xml, const std::string& file, DiagnosticReport& report,
-                                            const SumoImportOptions& options = {});
+std::optional<SumoNetwork> parseSumoNetwork(std::string_view xml, const std::string& file,
+                                            DiagnosticReport& report, const SumoImportOptions& options = {});
 /// Reads and parses a .net.xml file (read in pieces: large nets are not held twice in memory).
 std::optional<SumoNetwork> readSumoNetwork(const std::string& path, DiagnosticReport& report,
                                            const SumoImportOptions& options = {});
@@ -103,9 +103,9 @@ struct SumoVehicleType {
 
 /// The demand of one or more route files.
 struct SumoDemand {
-    std::vector<Trip> trips;               ///< in file order; vehicles with a route have it in Trip::route
-    std::vector<std::string> tripTypes;    ///< by trip: its vType id
-    std::vector<SumoVehicleType> types;    ///< vTypes in file order, then the SUMO defaults that were used
+    std::vector<Trip> trips;             ///< in file order; vehicles with a route have it in Trip::route
+    std::vector<std::string> tripTypes;  ///< by trip: its vType id
+    std::vector<SumoVehicleType> types;  ///< vTypes in file order, then the SUMO defaults that were used
 };
 
 /// Parses the text of a route or trip file against an imported network: <trip>, <vehicle> with an
@@ -113,9 +113,10 @@ struct SumoDemand {
 /// vehsPerHour), <vType>. Trips naming unknown edges are skipped with a warning; a route whose
 /// consecutive edges are not connected is dropped (the trip is routed at departure) with a
 /// warning. Several files: parse each and concatenate the demands.
-std::optional<SumoDemand> parseSumoRoutes(std::string_view xml, const std::string& file, const SumoNetwork& net,
-                                          DiagnosticReport& report);
-std::optional<SumoDemand> readSumoRoutes(const std::string& path, const SumoNetwork& net, DiagnosticReport& report);
+std::optional<SumoDemand> parseSumoRoutes(std::string_view xml, const std::string& file,
+                                          const SumoNetwork& net, DiagnosticReport& report);
+std::optional<SumoDemand> readSumoRoutes(const std::string& path, const SumoNetwork& net,
+                                         DiagnosticReport& report);
 
 /// The simulation's per-class vehicle types (SimOptions::types) from a demand: for each class the
 /// vType of the first trip of that class, else the class default. A warning for each further

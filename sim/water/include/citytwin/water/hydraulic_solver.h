@@ -74,6 +74,11 @@ struct SolveStats {
 struct SolverSettings {
     HydraulicOptions options;                     ///< usually the network's
     double hazenWilliamsK = kHazenWilliamsSi;     ///< SI constant of the Hazen-Williams formula
+    double gravity = kGravity;                    ///< m/s^2 in Darcy-Weisbach and minor losses
+
+    /// The network's options with EPANET's rounded constants (Hazen-Williams 4.727 in US units,
+    /// g = 32.2 ft/s^2), for comparisons with EPANET to the last millimetre.
+    static SolverSettings epanet(const HydraulicOptions& options);
 };
 
 class HydraulicSolver {

@@ -1,0 +1,77 @@
+// `citytwin run` as a user runs it: a scenario on the hand-written OSM town with a trips CSV
+// (places as lon/lat) and a closure event; outputs complete and atomic; bad scenarios rejected.
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+struct Run {
+    int code = -1;
+    QString out, err;
+};
+Run citytwin(const QStringList& args) {
+    QProcess p;
+    p.start(CT_CLI_PATH, args);
+    p.waitForFinished(300000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+QStringList lines(const QString& file) {
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    return QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+}
+}  // namespace
+
+class TstCliRun : public QObject {
+    Q_OBJECT
+private slots:
+    void smallTownScenario() {
+        QTemporaryDir out;
+        const Run r = citytwin({"run", CT_FIXTURES_DIR "/scenarios/small_town.json", "--out", out.path()});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        // The closure event named 4 links (both directions of the two pieces of Side Street).
+        QVERIFY2(r.err.contains("closed name:Side Street (4 links)"), qPrintable(r.err));
+        // The trip from (0, 0) lies nowhere near the town: skipped with its line number.
+        QVERIFY2(r.out.contains("small_town_trips.csv:4"), qPrintable(r.out));
+        for (const char* f : {"tripinfo.csv", "link_stats.csv", "kpi.csv", "detectors.csv", "summary.json", "links.gpkg"}) {
+            QVERIFY2(QFileInfo(out.filePath(f)).size() > 0, f);
+        }
+        QVERIFY(QDir(out.path()).entryList({"*.tmp*"}).isEmpty());  // no half-written files left
+        const QStringList trips = lines(out.filePath("tripinfo.csv"));
+        QCOMPARE(trips.size(), 4);  // header + 3 trips
+        for (int i = 1; i < trips.size(); ++i) {
+            QVERIFY(trips[i].contains(",arrived,"));
+        }
+        QFile sf(out.filePath("summary.json"));
+        QVERIFY(sf.open(QIODevice::ReadOnly));
+        const QJsonObject s = QJsonDocument::fromJson(sf.readAll()).object();
+        QCOMPARE(s["trips"].toObject()["total"].toInt(), 3);
+        QCOMPARE(s["trips"].toObject()["arrived"].toInt(), 3);
+        QVERIFY(s["delay_index"].toDouble() >= 1.0);
+        // Link statistics: 10 intervals of 60 s x 11 links, plus the header.
+        QCOMPARE(lines(out.filePath("link_stats.csv")).size(), 1 + 10 * 11);
+    }
+    void sameSeedSameResults() {
+        QTemporaryDir a, b;
+        QCOMPARE(citytwin({"run", CT_FIXTURES_DIR "/scenarios/small_town.json", "--out", a.path(), "--quiet", "--threads", "1"}).code, 0);
+        QCOMPARE(citytwin({"run", CT_FIXTURES_DIR "/scenarios/small_town.json", "--out", b.path(), "--quiet", "--threads", "2"}).code, 0);
+        QCOMPARE(lines(a.filePath("tripinfo.csv")), lines(b.filePath("tripinfo.csv")));
+    }
+    void badScenarioIsRejected() {
+        const Run r = citytwin({"run", CT_FIXTURES_DIR "/scenarios/bad_scenario.json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains("/duration"));
+        QVERIFY(r.err.contains("/events/0/time"));
+        QVERIFY(r.err.contains("not run"));
+        QCOMPARE(citytwin({"run"}).code, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCliRun)
+#include "tst_cli_run.moc"
