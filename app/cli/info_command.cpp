@@ -5,6 +5,7 @@
 #include "citytwin/sim/version.h"
 #include "info_report.h"
 #include "run_command.h"
+#include "water_command.h"
 
 namespace ct::cli {
 
@@ -15,6 +16,7 @@ constexpr const char* kHelp = R"(citytwin - CityTwin, a digital-twin city simula
 Usage:
   citytwin info [SOURCE...] [--dem FILE] [--mapping FILE] [--crs EPSG] [--json]
   citytwin run SCENARIO.json [--threads N] [--out DIR] [--quiet]
+  citytwin water FILE.inp [--duration H] [--pda] [--epanet] [--json] [--out DIR]
   citytwin --help | --version
 
 Commands:
@@ -25,6 +27,8 @@ Commands:
   run     Run a scenario headless (traffic on the scenario's city, its demand and
           events) with a progress bar; trips, link statistics (CSV and GeoPackage),
           KPIs over time and detector counts go to the output folder.
+  water   Simulate an EPANET .inp water network (steady state or extended period):
+          a summary, and full results as CSV or JSON (docs/water.md).
 
 Sources: any GDAL vector data: GeoPackage, GeoJSON, Shapefile (or a folder of them),
 FlatGeobuf, OpenStreetMap .osm and .pbf. Several sources are merged into one city.
@@ -134,6 +138,9 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (cmd == "run") {
         return runScenarioCommand({args.begin() + 1, args.end()}, out, err);
+    }
+    if (cmd == "water") {
+        return runWaterCommand({args.begin() + 1, args.end()}, out, err);
     }
     return usage(err, "unknown command '" + cmd + "'");
 }

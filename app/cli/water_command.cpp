@@ -80,7 +80,9 @@ bool writeAtomically(const std::filesystem::path& path, const std::string& text,
     return true;
 }
 
-const char* kindName(water::NodeKind k) { return water::toString(k); }
+const char* kindName(water::NodeKind k) {
+    return water::toString(k);
+}
 
 std::string nodesCsv(const WaterNetwork& net, const std::vector<WaterReport>& reports) {
     std::ostringstream os;
@@ -90,8 +92,8 @@ std::string nodesCsv(const WaterNetwork& net, const std::vector<WaterReport>& re
         for (std::size_t i = 0; i < net.nodeCount(); ++i) {
             os << r.time << ',' << net.nodeName[i] << ',' << kindName(net.nodeKind[i]) << ','
                << num(net.nodeElevation[i]) << ',' << num(r.head[i]) << ',' << num(r.pressure[i]) << ','
-               << num(r.demandRequested[i]) << ',' << num(r.demandDelivered[i]) << ',' << num(r.leakFlow[i]) << ','
-               << int{r.isolated[i]} << '\n';
+               << num(r.demandRequested[i]) << ',' << num(r.demandDelivered[i]) << ',' << num(r.leakFlow[i])
+               << ',' << int{r.isolated[i]} << '\n';
         }
     }
     return os.str();
@@ -103,9 +105,9 @@ std::string linksCsv(const WaterNetwork& net, const std::vector<WaterReport>& re
     for (const WaterReport& r : reports) {
         for (std::size_t k = 0; k < net.linkCount(); ++k) {
             os << r.time << ',' << net.linkName[k] << ',' << water::toString(net.linkKind[k]) << ','
-               << net.nodeName[net.linkFrom[k]] << ',' << net.nodeName[net.linkTo[k]] << ',' << num(r.flow[k]) << ','
-               << num(r.velocity[k]) << ',' << num(r.headLoss[k]) << ',' << water::toString(r.linkState[k]) << ','
-               << num(r.setting[k]) << '\n';
+               << net.nodeName[net.linkFrom[k]] << ',' << net.nodeName[net.linkTo[k]] << ',' << num(r.flow[k])
+               << ',' << num(r.velocity[k]) << ',' << num(r.headLoss[k]) << ','
+               << water::toString(r.linkState[k]) << ',' << num(r.setting[k]) << '\n';
         }
     }
     return os.str();
@@ -148,12 +150,8 @@ nlohmann::json stepJson(const WaterNetwork& net, const WaterReport& r) {
                          {"level_m", r.tankLevel[t]},
                          {"volume_m3", r.tankVolume[t]}});
     }
-    return {{"time_s", r.time},
-            {"iterations", r.stats.iterations},
-            {"converged", r.stats.converged},
-            {"nodes", std::move(nodes)},
-            {"links", std::move(links)},
-            {"tanks", std::move(tanks)}};
+    return {{"time_s", r.time},          {"iterations", r.stats.iterations}, {"converged", r.stats.converged},
+            {"nodes", std::move(nodes)}, {"links", std::move(links)},        {"tanks", std::move(tanks)}};
 }
 
 struct Counts {
@@ -168,7 +166,9 @@ struct Counts {
 Counts count(const WaterNetwork& net) {
     Counts c;
     for (water::NodeKind k : net.nodeKind) {
-        (k == water::NodeKind::Junction ? c.junctions : k == water::NodeKind::Tank ? c.tanks : c.reservoirs)++;
+        (k == water::NodeKind::Junction ? c.junctions
+         : k == water::NodeKind::Tank   ? c.tanks
+                                        : c.reservoirs)++;
     }
     for (water::LinkKind k : net.linkKind) {
         (k == water::LinkKind::Pump ? c.pumps : water::isValve(k) ? c.valves : c.pipes)++;
@@ -244,9 +244,9 @@ int runWaterCommand(const std::vector<std::string>& args, std::ostream& out, std
     }
 
     // Simulate.
-    const water::SolverSettings settings = epanetConstants
-                                               ? water::SolverSettings::epanet(net.options)
-                                               : water::SolverSettings{net.options, water::kHazenWilliamsSi, water::kGravity};
+    const water::SolverSettings settings =
+        epanetConstants ? water::SolverSettings::epanet(net.options)
+                        : water::SolverSettings{net.options, water::kHazenWilliamsSi, water::kGravity};
     water::WaterSimulation sim(net, settings);
     if (durationHours >= 0.0) {
         sim.setDuration(static_cast<std::int64_t>(std::llround(durationHours * 3600.0)));
@@ -326,27 +326,30 @@ int runWaterCommand(const std::vector<std::string>& args, std::ostream& out, std
         out << "  links:       " << net.linkCount() << " (" << c.pipes << " pipes, " << c.pumps << " pumps, "
             << c.valves << " valves)\n";
         out << "  demand:      "
-            << (net.options.demandModel == water::DemandModel::PressureDriven ? "pressure-driven" : "demand-driven")
+            << (net.options.demandModel == water::DemandModel::PressureDriven ? "pressure-driven"
+                                                                              : "demand-driven")
             << "\n";
         out << std::fixed << std::setprecision(2);
         out << "  period:      " << static_cast<double>(sim.duration()) / 3600.0 << " h, " << sum.solves
             << " solves, " << sum.reports << " reported\n";
         out << "  iterations:  " << sum.iterations << " (max " << maxIterations << " per solve"
-            << (sum.unconverged > 0 ? ", " + std::to_string(sum.unconverged) + " not converged" : std::string())
+            << (sum.unconverged > 0 ? ", " + std::to_string(sum.unconverged) + " not converged"
+                                    : std::string())
             << ")\n";
         out << "  pressure:    " << sum.minPressure << " to " << sum.maxPressure << " m at junctions\n";
         if (steady) {
             out << "  delivered:   " << delivered * 1000.0 << " of " << requested * 1000.0 << " L/s ("
                 << 100.0 * share << " %)\n";
         } else {
-            out << "  delivered:   " << delivered << " of " << requested << " m3 (" << 100.0 * share << " %)\n";
+            out << "  delivered:   " << delivered << " of " << requested << " m3 (" << 100.0 * share
+                << " %)\n";
         }
         if (sum.maxIsolated > 0) {
             out << "  cut off:     up to " << sum.maxIsolated << " junctions without a source\n";
         }
         out << std::setprecision(3);
-        out << "  time:        load " << loadSeconds * 1000.0 << " ms, solve " << sum.solveSeconds * 1000.0 << " ms ("
-            << msPerSolve << " ms per solve, " << msPerIteration << " ms per iteration)\n";
+        out << "  time:        load " << loadSeconds * 1000.0 << " ms, solve " << sum.solveSeconds * 1000.0
+            << " ms (" << msPerSolve << " ms per solve, " << msPerIteration << " ms per iteration)\n";
         if (sum.stopped) {
             out << "  STOPPED at t = " << sum.endTime << " s: the system could not be balanced\n";
         }

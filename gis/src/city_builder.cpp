@@ -358,7 +358,8 @@ bool CityBuilder::addBuilding(const SourceFeature& f) {
     }
 
     bool any = false;
-    for (const auto& ring : f.parts) {
+    for (std::size_t partIndex = 0; partIndex < f.parts.size(); ++partIndex) {
+        const auto& ring = f.parts[partIndex];
         const double a = signedArea(ring);
         if (ring.size() < 3 || std::abs(a) < 1.0) {
             warn(f, "geometry.degenerate_polygon", "a building footprint has less than 1 m^2 of area", "skipped");
@@ -366,6 +367,7 @@ bool CityBuilder::addBuilding(const SourceFeature& f) {
         }
         PendingBuilding part = pb;
         part.ring = ring;
+        part.holeArea = partIndex < f.holeArea.size() ? f.holeArea[partIndex] : 0.0;
         if (a < 0.0) {
             std::reverse(part.ring.begin(), part.ring.end());  // counter-clockwise, as the model promises
         }
@@ -455,7 +457,8 @@ CityModel CityBuilder::build() {
 
     Buildings& out = city.buildings;
     for (PendingBuilding& pb : m_buildings) {
-        const double area = signedArea(pb.ring);
+        // Courtyards are not floor area.
+        const double area = std::max(1.0, signedArea(pb.ring) - pb.holeArea);
         const Vec2 c = ringCentroid(pb.ring);
         if (!pb.useKnown) {
             pb.use = inferUse(c, area);

@@ -25,6 +25,7 @@ public:
 private:
     struct PendingBuilding {
         std::vector<Vec2> ring;
+        double holeArea = 0.0;  // m^2 of courtyards
         double height = 0.0;
         HeightSource heightSource = HeightSource::Default;
         int levels = 0;

@@ -20,7 +20,8 @@ struct SourceFeature {
     std::int64_t id = -1;  ///< FID, or the OSM id for OSM data
     GeomKind kind = GeomKind::None;
     std::vector<std::vector<Vec2>> parts;  ///< lines; polygon outer rings (not closed); one point
-    int holesDropped = 0;                  ///< inner rings of polygons, not used
+    int holesDropped = 0;                  ///< inner rings of polygons (not kept as geometry)
+    std::vector<double> holeArea;          ///< m^2 of inner rings per part (polygons), to subtract from areas
     bool repaired = false;                 ///< a self-intersecting polygon was made valid
     Tags tags;
 };

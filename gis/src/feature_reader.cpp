@@ -345,6 +345,7 @@ struct LayerContext {
 struct Flattened {
     GeomKind kind = GeomKind::None;
     std::vector<std::vector<Vec2>> parts;  // source coordinates
+    std::vector<std::vector<std::vector<Vec2>>> holeRings;  // per part (polygons)
     int holes = 0;
     int openRings = 0;
 };
@@ -402,6 +403,11 @@ void flatten(const OGRGeometry* g, Flattened& out) {
                 const auto* poly = g->toPolygon();
                 if (poly->getExteriorRing() != nullptr) {
                     out.parts.push_back(ringPoints(poly->getExteriorRing(), true));
+                    std::vector<std::vector<Vec2>> inner;
+                    for (int h = 0; h < poly->getNumInteriorRings(); ++h) {
+                        inner.push_back(ringPoints(poly->getInteriorRing(h), true));
+                    }
+                    out.holeRings.push_back(std::move(inner));
                 }
                 out.holes += poly->getNumInteriorRings();
             }
@@ -594,6 +600,24 @@ void readFeatures(const std::string& path, GDALDataset& ds, const LocalFrame& fr
         }
         sf.kind = fl.kind;
         sf.holesDropped = fl.holes;
+        // Courtyards: only their area is kept (reprojected, so it is in m^2).
+        for (auto& holes : fl.holeRings) {
+            double area = 0.0;
+            for (auto& ring : holes) {
+                std::vector<double> xs(ring.size()), ys(ring.size());
+                for (std::size_t i = 0; i < ring.size(); ++i) {
+                    xs[i] = ring[i].x;
+                    ys[i] = ring[i].y;
+                }
+                if (c.transform->Transform(static_cast<int>(ring.size()), xs.data(), ys.data()) != 0) {
+                    for (std::size_t i = 0; i < ring.size(); ++i) {
+                        ring[i] = {xs[i], ys[i]};
+                    }
+                    area += std::abs(signedArea(ring));
+                }
+            }
+            sf.holeArea.push_back(area);
+        }
         if (fl.openRings > 0) {
             report.add(featureDiag(Severity::Warning, "geometry.open_ring", path, c.name, sf.id,
                                    "a polygon ring is not closed", "closed it"));

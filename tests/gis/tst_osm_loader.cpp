@@ -156,6 +156,54 @@ private slots:
         }
         QCOMPARE(m_result.report.errorCount(), std::size_t(0));
     }
+    void realWorldTraps() {
+        // tests/fixtures/osm/real_world_traps.osm: see its header comment.
+        gis::LoadOptions o;
+        o.vectorSources = {std::string(CT_FIXTURES_DIR) + "/osm/real_world_traps.osm"};
+        const gis::LoadResult r = gis::loadCity(o);
+        QVERIFY2(r.city.has_value(), r.report.summary().c_str());
+        const CityModel& c = *r.city;
+        // Way 300 (cut at the boundary: node 99 missing) keeps n1-n2-n3; way 302 is a two-way
+        // tertiary road; the pedestrian area is no road: 3 + 2 pieces... 6 links, 1 junction (n2).
+        const CitySummary s = summarize(c);
+        QCOMPARE(s.links, std::size_t(6));
+        QCOMPARE(s.intersections, std::size_t(1));
+        for (std::size_t l = 0; l < c.roads.linkCount(); ++l) {
+            if (c.roads.linkSourceFeature[l] == 302) {
+                QCOMPARE(int(c.roads.linkLanes[l]), 1);  // lanes "2;3": 2 in all, 1 each way
+                QVERIFY(std::abs(c.roads.linkSpeed[l] - 30 * 0.44704) < 1e-4);
+            }
+        }
+        // The courtyard building: 0.0006 x 0.0006 deg outer ring less a 0.0002 x 0.0002 deg court.
+        bool sawCourtyard = false;
+        for (std::size_t i = 0; i < c.buildings.count(); ++i) {
+            if (c.buildings.height[i] == 12.5f) {
+                const double w = lonDegreeLength(52.5205, 1.0), h = latDegreeLength(52.5205, 1.0);
+                const double expected = (0.0006 * w) * (0.0006 * h) - (0.0002 * w) * (0.0002 * h);
+                QVERIFY2(std::abs(c.buildings.area[i] - expected) / expected < 3e-3,
+                         qPrintable(QString("%1 vs %2").arg(c.buildings.area[i]).arg(expected)));
+                QVERIFY(c.buildings.use[i] == BuildingUse::Residential);
+                sawCourtyard = true;
+            }
+        }
+        QVERIFY(sawCourtyard);
+        // The hospital mapped as a node and as an area is one facility.
+        QCOMPARE(s.facilitiesByKind[static_cast<int>(FacilityKind::Hospital)], std::size_t(1));
+        // Diagnostics name the feature: oneway=reversible (302) and height=tall (312).
+        int found = 0;
+        for (const Diagnostic& d : r.report.items()) {
+            found += (d.code == "road.oneway_value" && d.feature == 302) ? 1 : 0;
+            found += (d.code == "building.height_value" && d.feature == 312) ? 1 : 0;
+        }
+        QCOMPARE(found, 2);
+        // Route and restriction relations are read but describe no road of their own.
+        for (const gis::LayerStats& l : r.layers) {
+            if (l.layer == "multilinestrings" || l.layer == "other_relations") {
+                QCOMPARE(l.features, std::int64_t(1));
+                QCOMPARE(l.ignored, std::int64_t(1));
+            }
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TstOsmLoader)

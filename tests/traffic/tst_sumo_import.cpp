@@ -568,6 +568,28 @@ private slots:
         }
     }
 
+    void lastProgramRuns() {
+        // Two programs of one signal: SUMO runs the one loaded last (checked with SUMO 1.15 on
+        // /usr/share/sumo/tools/game/bs3d/bs.net.xml, whose signal has programs 0 to 3: 3 runs).
+        const char* xml = R"(<net version="1.9">
+            <edge id="a" from="A" to="B"><lane id="a_0" index="0" speed="10" length="95"/></edge>
+            <edge id="b" from="B" to="C"><lane id="b_0" index="0" speed="10" length="95"/></edge>
+            <tlLogic id="B" type="static" programID="day" offset="0"><phase duration="10" state="G"/></tlLogic>
+            <tlLogic id="B" type="static" programID="night" offset="0"><phase duration="10" state="r"/></tlLogic>
+            <junction id="A" type="dead_end" x="0" y="0"/>
+            <junction id="B" type="traffic_light" x="100" y="0"/>
+            <junction id="C" type="dead_end" x="200" y="0"/>
+            <connection from="a" to="b" fromLane="0" toLane="0" tl="B" linkIndex="0" dir="s" state="O"/>
+        </net>)";
+        DiagnosticReport r;
+        const auto s = parseSumoNetwork(xml, "inline", r);
+        QVERIFY2(s.has_value(), r.summary().c_str());
+        QCOMPARE(s->net.programs.size(), std::size_t(1));
+        QCOMPARE(s->tlProgramIds, std::vector<std::string>{"night"});
+        QCOMPARE(int(s->net.stateAt(0, 0.0)), int(LinkState::Red));
+        QCOMPARE(r.countsByCode().count("sumo.tl_program"), std::size_t(1));
+    }
+
     void brokenNetworks() {
         {
             DiagnosticReport r;

@@ -98,7 +98,11 @@ private slots:
                 const double q = ref.flow.at(key) * qf;
                 const double err = std::abs(s.flow[k] - q);
                 QVERIFY2(err <= 1e-3 * std::abs(q) + 1e-6,
-                         qPrintable(QString("%1 at %2: %3 vs %4").arg(QString::fromStdString(net->linkName[k])).arg(t).arg(s.flow[k]).arg(q)));
+                         qPrintable(QString("%1 at %2: %3 vs %4")
+                                        .arg(QString::fromStdString(net->linkName[k]))
+                                        .arg(t)
+                                        .arg(s.flow[k])
+                                        .arg(q)));
                 if (std::abs(q) > 1e-4) {
                     worstFlow = std::max(worstFlow, err / std::abs(q));
                 }

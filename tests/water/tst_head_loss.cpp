@@ -67,7 +67,8 @@ private slots:
     }
 
     void hazenWilliamsResistance() {
-        QVERIFY(std::abs(water::hazenWilliamsResistance(120.0, 0.3, 1000.0) - hwR(120.0, 0.3, 1000.0)) < 1e-12);
+        QVERIFY(std::abs(water::hazenWilliamsResistance(120.0, 0.3, 1000.0) - hwR(120.0, 0.3, 1000.0)) <
+                1e-12);
     }
 
     void darcyWeisbachPipeTurbulent() {
@@ -96,7 +97,8 @@ private slots:
         HydraulicState s = solver.initialState();
         QVERIFY(solver.solve(s).converged);
         const double v = 0.03 / (std::numbers::pi * 0.01);
-        const double expected = 50.0 - hwR(120.0, 0.2, 500.0) * std::pow(0.03, 1.852) - 10.0 * v * v / (2.0 * kG);
+        const double expected =
+            50.0 - hwR(120.0, 0.2, 500.0) * std::pow(0.03, 1.852) - 10.0 * v * v / (2.0 * kG);
         QVERIFY(std::abs(s.head[j] - expected) < 1e-9);
     }
 };

@@ -14,7 +14,9 @@ namespace {
 
 constexpr double kN = 1.852;
 
-std::uint32_t id(const std::optional<std::uint32_t>& v) { return v.value(); }
+std::uint32_t id(const std::optional<std::uint32_t>& v) {
+    return v.value();
+}
 
 }  // namespace
 
@@ -169,7 +171,8 @@ private slots:
         QVERIFY(std::abs(s.flow[1] - 0.03) < 1e-9);
         QVERIFY(std::abs(s.flow[3] - 0.02) < 1e-9);
         const double ha = 70.0 - hwR(130.0, 0.3, 200.0) * std::pow(0.06, kN);
-        const double hd = ha - hwR(120.0, 0.2, 500.0) * std::pow(0.03, kN) - hwR(120.0, 0.15, 400.0) * std::pow(0.02, kN);
+        const double hd =
+            ha - hwR(120.0, 0.2, 500.0) * std::pow(0.03, kN) - hwR(120.0, 0.15, 400.0) * std::pow(0.02, kN);
         QVERIFY(std::abs(s.head[d] - hd) < 1e-8);
         QVERIFY(std::abs(s.head[b] - s.head[c]) < 1e-9);
     }
@@ -195,7 +198,8 @@ private slots:
                     net.addPipe("P" + std::to_string(p++), i, i + 1, 100.0, dia, 110.0);
                 }
                 if (y + 1 < n) {
-                    net.addPipe("P" + std::to_string(p++), i, i + static_cast<std::uint32_t>(n), 120.0, dia, 120.0);
+                    net.addPipe("P" + std::to_string(p++), i, i + static_cast<std::uint32_t>(n), 120.0, dia,
+                                120.0);
                 }
             }
         }

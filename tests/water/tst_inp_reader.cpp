@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <numbers>
 #include <string>
 
 #include "citytwin/water/hydraulic_solver.h"
@@ -13,7 +14,9 @@ using namespace ct::water;
 
 namespace {
 
-std::string fixture(const char* name) { return std::string(CT_FIXTURES_DIR) + "/water/" + name; }
+std::string fixture(const char* name) {
+    return std::string(CT_FIXTURES_DIR) + "/water/" + name;
+}
 
 bool has(const DiagnosticReport& r, const std::string& code, int line, Severity sev = Severity::Error) {
     for (const Diagnostic& d : r.items()) {
@@ -70,7 +73,7 @@ private slots:
 
         const Tank& t = net->tanks.at(0);
         QCOMPARE(t.maxLevel, 9.0);
-        QVERIFY(std::abs(t.minVolume - 0.25 * M_PI * 225.0 * 1.0) < 1e-9);
+        QVERIFY(std::abs(t.minVolume - 0.25 * std::numbers::pi * 225.0 * 1.0) < 1e-9);
 
         // A 1-point pump curve becomes h = a - b q^c through (0, 1.33334 h1), (q1, h1), (2 q1, 0).
         const Pump& p = net->pumps.at(0);
@@ -181,7 +184,8 @@ private slots:
         const QByteArray good = f.readAll();
         for (int cut = 0; cut < good.size(); cut += 37) {
             DiagnosticReport rep;
-            const auto net = parseInp(std::string_view(good.constData(), static_cast<std::size_t>(cut)), "cut.inp", rep);
+            const auto net =
+                parseInp(std::string_view(good.constData(), static_cast<std::size_t>(cut)), "cut.inp", rep);
             QVERIFY(net.has_value() || rep.hasErrors());
         }
         std::uint32_t x = 12345;

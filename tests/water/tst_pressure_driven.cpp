@@ -68,7 +68,8 @@ private slots:
         QVERIFY(solver.solve(s).converged);
         const double p = 100.0 - hwR(120.0, 0.15, 1000.0) * std::pow(kDemand, 1.852);
         QVERIFY(p > kPreq);
-        QVERIFY2(std::abs(s.demandDelivered[1] - kDemand) < 1e-6, qPrintable(QString::number(s.demandDelivered[1])));
+        QVERIFY2(std::abs(s.demandDelivered[1] - kDemand) < 1e-6,
+                 qPrintable(QString::number(s.demandDelivered[1])));
         QVERIFY(std::abs(s.head[1] - p) < 1e-4);
     }
 
@@ -79,7 +80,8 @@ private slots:
         QVERIFY(solver.solve(s).converged);
         const double d = wagnerByBisection(20.0, hwR(120.0, 0.15, 1000.0));
         QVERIFY(d > 0.1 * kDemand && d < 0.9 * kDemand);
-        QVERIFY2(std::abs(s.demandDelivered[1] - d) < 1e-9, qPrintable(QString::number(s.demandDelivered[1] - d)));
+        QVERIFY2(std::abs(s.demandDelivered[1] - d) < 1e-9,
+                 qPrintable(QString::number(s.demandDelivered[1] - d)));
         // And the formula holds at the solved pressure.
         const double p = s.head[1];
         QVERIFY(std::abs(s.demandDelivered[1] - kDemand * std::sqrt((p - kPmin) / (kPreq - kPmin))) < 1e-9);
@@ -96,7 +98,8 @@ private slots:
         const double p = s.head[1];
         QVERIFY(p > 0.0);
         const double expected = 0.75 * 0.0005 * std::sqrt(2.0 * 9.80665 * p);
-        QVERIFY2(std::abs(s.leakFlow[1] - expected) < 1e-9, qPrintable(QString::number(s.leakFlow[1] - expected)));
+        QVERIFY2(std::abs(s.leakFlow[1] - expected) < 1e-9,
+                 qPrintable(QString::number(s.leakFlow[1] - expected)));
         QVERIFY(std::abs(s.flow[0] - s.leakFlow[1] - s.demandDelivered[1]) < 1e-12);
     }
 

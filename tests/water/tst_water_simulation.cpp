@@ -15,7 +15,9 @@ using namespace ct::water::test;
 
 namespace {
 
-std::string fixture(const char* name) { return std::string(CT_FIXTURES_DIR) + "/water/" + name; }
+std::string fixture(const char* name) {
+    return std::string(CT_FIXTURES_DIR) + "/water/" + name;
+}
 
 WaterNetwork load(const char* name) {
     DiagnosticReport rep;

@@ -37,8 +37,7 @@ inline double worstImbalance(const WaterNetwork& net, const HydraulicState& s) {
         if (net.nodeKind[i] != NodeKind::Junction) {
             continue;
         }
-        const double err =
-            netInflow(net, s, i) - s.demandDelivered[i] - s.emitterFlow[i] - s.leakFlow[i];
+        const double err = netInflow(net, s, i) - s.demandDelivered[i] - s.emitterFlow[i] - s.leakFlow[i];
         worst = std::max(worst, std::abs(err));
     }
     return worst;

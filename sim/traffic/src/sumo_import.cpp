@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "sumo_net_reader.h"
@@ -244,18 +245,30 @@ private:
         }
     }
 
+    /// One program per signal: as in SUMO, of several programs of one tlLogic id the one loaded
+    /// last runs.
     void addPrograms() {
-        for (RawTl& t : m_h.tls) {
-            if (m_tlIndex.count(t.id) != 0) {
-                m_diag.add(
-                    Severity::Info, "sumo.tl_program", t.line,
-                    "tlLogic '" + t.id + "' program '" + t.programID + "': a further program of this signal",
-                    "ignored, the first program runs");
-                continue;
-            }
+        std::unordered_map<std::string, std::size_t> last;
+        for (std::size_t i = 0; i < m_h.tls.size(); ++i) {
+            const RawTl& t = m_h.tls[i];
             if (t.phases.empty()) {
                 m_diag.warn("sumo.bad_state", t.line, "tlLogic '" + t.id + "' has no phase",
-                            "its connections use their own right of way");
+                            "ignored; without a program its connections use their own right of way");
+                continue;
+            }
+            const auto [it, fresh] = last.emplace(t.id, i);
+            if (!fresh) {
+                m_diag.add(Severity::Info, "sumo.tl_program", t.line,
+                           "tlLogic '" + t.id + "' program '" + t.programID + "' follows program '" +
+                               m_h.tls[it->second].programID + "'",
+                           "the last program runs (as in SUMO)");
+                it->second = i;
+            }
+        }
+        for (std::size_t i = 0; i < m_h.tls.size(); ++i) {
+            RawTl& t = m_h.tls[i];
+            const auto it = last.find(t.id);
+            if (it == last.end() || it->second != i) {
                 continue;
             }
             if (t.type != "static") {
@@ -269,13 +282,14 @@ private:
             for (const auto& p : t.phases) {
                 width = std::max(width, p.states.size());
             }
+            bool padded = false;
             for (auto& p : t.phases) {
-                if (p.states.size() < width) {
-                    m_diag.warn("sumo.bad_state", t.line,
-                                "tlLogic '" + t.id + "': phases of different lengths",
-                                "short phases padded with 'r'");
-                    p.states.resize(width, 'r');
-                }
+                padded = padded || p.states.size() < width;
+                p.states.resize(width, 'r');
+            }
+            if (padded) {
+                m_diag.warn("sumo.bad_state", t.line, "tlLogic '" + t.id + "': phases of different lengths",
+                            "short phases padded with 'r'");
             }
             SignalProgram prog;
             prog.phases = std::move(t.phases);

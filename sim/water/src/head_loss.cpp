@@ -62,8 +62,8 @@ double darcyFriction(double relativeRoughness, double reynolds, double* dfdRe) {
     double s4 = 0.0;
     const double fa = swameeJain(relativeRoughness, kTurbulent, &s4);
     const double f1 = 64.0 / kLaminar;
-    const double d1 = -64.0 / kLaminar;  // df/dr at r = 1 (laminar slope times 2000)
-    const double d2 = s4 * kLaminar;     // df/dr at r = 2
+    const double d1 = -64.0 / kLaminar;          // df/dr at r = 1 (laminar slope times 2000)
+    const double d2 = s4 * kLaminar;             // df/dr at r = 2
     const double t = reynolds / kLaminar - 1.0;  // 0..1
     const double h00 = 2 * t * t * t - 3 * t * t + 1;
     const double h10 = t * t * t - 2 * t * t + t;
@@ -79,7 +79,8 @@ double darcyFriction(double relativeRoughness, double reynolds, double* dfdRe) {
     return h00 * f1 + h10 * d1 + h01 * fa + h11 * d2;
 }
 
-double darcyWeisbachHeadLoss(double flow, double diameter, double length, double roughness, double viscosity) {
+double darcyWeisbachHeadLoss(double flow, double diameter, double length, double roughness,
+                             double viscosity) {
     const double q = std::abs(flow);
     const double area = 0.25 * std::numbers::pi * diameter * diameter;
     const double re = q / area * diameter / viscosity;

@@ -60,7 +60,8 @@ SolverSettings SolverSettings::epanet(const HydraulicOptions& options) {
     return s;
 }
 
-HydraulicSolver::HydraulicSolver(const WaterNetwork& net) : HydraulicSolver(net, SolverSettings{net.options, kHazenWilliamsSi, kGravity}) {}
+HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
+    : HydraulicSolver(net, SolverSettings{net.options, kHazenWilliamsSi, kGravity}) {}
 
 HydraulicSolver::HydraulicSolver(const WaterNetwork& net, const SolverSettings& settings)
     : m_net(net), m_settings(settings) {
@@ -96,7 +97,8 @@ void HydraulicSolver::setup() {
                     break;
                 case HeadLossFormula::DarcyWeisbach:
                     m_hwResistance[k] =
-                        8.0 * len / (m_settings.gravity * std::numbers::pi * std::numbers::pi * std::pow(d, 5.0));
+                        8.0 * len /
+                        (m_settings.gravity * std::numbers::pi * std::numbers::pi * std::pow(d, 5.0));
                     break;
                 case HeadLossFormula::ChezyManning:
                     m_hwResistance[k] = manningResistance(m_net.linkRoughness[k], d, len);
@@ -214,14 +216,14 @@ void HydraulicSolver::startState(HydraulicState& s) const {
     s.leakFlow.resize(nn, 0.0);
     s.isolated.assign(nn, 0);
 
-    // Bring each link's solver state in line with its (possibly changed) status; tank
-    // full/empty closures are decided afresh.
+    // Bring each link's solver state in line with its (possibly changed) status. Closures by
+    // the solver (check valves, pumps, full or empty tanks) carry over: the status checks reopen
+    // them when the heads say so, and a warm start keeps the Newton steps small.
     for (std::size_t k = 0; k < nl; ++k) {
         const LinkKind kind = m_net.linkKind[k];
         LinkState& st = s.linkState[k];
         const LinkState init = initialLinkState(kind, s.status[k], s.setting[k]);
-        if (init == LinkState::Closed || st == LinkState::Closed || st == LinkState::ClosedFull ||
-            st == LinkState::ClosedEmpty) {
+        if (init == LinkState::Closed || st == LinkState::Closed) {
             st = init;
         } else if (init == LinkState::Open && (st == LinkState::Active || st == LinkState::OpenFcv)) {
             st = init;  // a valve fixed open
@@ -275,7 +277,8 @@ void HydraulicSolver::findIsolated(HydraulicState& s) {
             if (!regulating(k) || m_net.linkKind[k] == LinkKind::Fcv) {
                 continue;
             }
-            const std::uint32_t held = m_net.linkKind[k] == LinkKind::Prv ? m_net.linkTo[k] : m_net.linkFrom[k];
+            const std::uint32_t held =
+                m_net.linkKind[k] == LinkKind::Prv ? m_net.linkTo[k] : m_net.linkFrom[k];
             m_fixedByValve[held] = 1;
             if (!reached[held]) {
                 reached[held] = 1;
@@ -342,7 +345,9 @@ void HydraulicSolver::assemble(const HydraulicState& s) {
         m_xflow[i] -= dem + s.emitterFlow[i] + s.leakFlow[i];
     }
 
-    auto addDiag = [&](std::uint32_t node, double v) { values[m_diagPos[static_cast<std::size_t>(m_row[node])]] += v; };
+    auto addDiag = [&](std::uint32_t node, double v) {
+        values[m_diagPos[static_cast<std::size_t>(m_row[node])]] += v;
+    };
     auto addRhs = [&](std::uint32_t node, double v) {
         if (m_row[node] >= 0) {
             m_f[m_row[node]] += v;
@@ -359,7 +364,8 @@ void HydraulicSolver::assemble(const HydraulicState& s) {
             m_coeff[k] = Coeff{0.0, s.flow[k]};
             continue;
         }
-        if (st == LinkState::Active && (kind == LinkKind::Prv || kind == LinkKind::Psv || kind == LinkKind::Fcv)) {
+        if (st == LinkState::Active &&
+            (kind == LinkKind::Prv || kind == LinkKind::Psv || kind == LinkKind::Fcv)) {
             // A regulating valve fixes a flow, and PRV / PSV a head: the held node gets a large
             // diagonal, so the system stays symmetric (EPANET's approach).
             double q = 0.0;

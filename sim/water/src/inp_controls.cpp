@@ -61,7 +61,8 @@ void InpParser::readOptions(const InpSection& s) {
         const std::string key = upper(line.tokens[0]);
         const std::string v1 = line.tokens.size() > 1 ? upper(line.tokens[1]) : std::string();
         auto num = [&](std::size_t i, const char* what) { return number(line, i, what); };
-        if (key == "UNITS" || (key == "SPECIFIC" && v1 == "GRAVITY") || (key == "PRESSURE" && v1 != "EXPONENT")) {
+        if (key == "UNITS" || (key == "SPECIFIC" && v1 == "GRAVITY") ||
+            (key == "PRESSURE" && v1 != "EXPONENT")) {
             continue;
         }
         if (key == "HEADLOSS") {
@@ -77,8 +78,8 @@ void InpParser::readOptions(const InpSection& s) {
         } else if (key == "VISCOSITY") {
             // EPANET: above 1e-3 the value is relative to water at 20 C, else absolute.
             if (const auto v = num(1, "viscosity"); v && *v > 0.0) {
-                o.viscosity = *v > 1e-3 ? *v * 1.1e-5 * kFootM * kFootM
-                                        : *v * (m_units.us() ? kFootM * kFootM : 1.0);
+                o.viscosity =
+                    *v > 1e-3 ? *v * 1.1e-5 * kFootM * kFootM : *v * (m_units.us() ? kFootM * kFootM : 1.0);
             }
         } else if (key == "TRIALS") {
             if (const auto v = num(1, "trials"); v && *v >= 1.0) {
@@ -165,12 +166,11 @@ void InpParser::readOptions(const InpSection& s) {
                     "ignored; hydraulics are computed");
         } else if (key == "DIFFUSIVITY" || key == "TOLERANCE" || key == "MAP" || key == "SEGMENTS" ||
                    key == "VERIFY" || key == "BACKFLOW" || (key == "EMITTER" && v1 == "BACKFLOW")) {
-            info(line.number, "water.inp.option_ignored", "option " + joinFrom(line.tokens, 0) +
-                                                              " does not affect hydraulics here",
-                 "ignored");
+            info(line.number, "water.inp.option_ignored",
+                 "option " + joinFrom(line.tokens, 0) + " does not affect hydraulics here", "ignored");
         } else {
-            warning(line.number, "water.inp.unknown_option", "unknown option '" + joinFrom(line.tokens, 0) + "'",
-                    "ignored");
+            warning(line.number, "water.inp.unknown_option",
+                    "unknown option '" + joinFrom(line.tokens, 0) + "'", "ignored");
         }
     }
 }
@@ -212,8 +212,8 @@ void InpParser::readTimes(const InpSection& s) {
             }
             continue;
         } else {
-            warning(line.number, "water.inp.unknown_option", "unknown time option '" + joinFrom(line.tokens, 0) + "'",
-                    "ignored");
+            warning(line.number, "water.inp.unknown_option",
+                    "unknown time option '" + joinFrom(line.tokens, 0) + "'", "ignored");
             continue;
         }
         const auto v = parseTime(line.tokens, at, clock);
@@ -310,9 +310,8 @@ void InpParser::readStatus(const InpSection& s) {
             continue;
         }
         if (m_net.linkKind[*k] == LinkKind::CheckValvePipe) {
-            warning(line.number, "water.inp.cv_status", "the status of check valve '" + line.tokens[0] +
-                                                            "' cannot be set",
-                    "ignored");
+            warning(line.number, "water.inp.cv_status",
+                    "the status of check valve '" + line.tokens[0] + "' cannot be set", "ignored");
             continue;
         }
         std::optional<LinkStatus> status;
@@ -327,7 +326,8 @@ void InpParser::readStatus(const InpSection& s) {
             m_net.linkStatus[*k] = setting > 0.0 ? LinkStatus::Open : LinkStatus::Closed;
         } else {
             m_net.linkSetting[*k] = setting;
-            m_net.linkStatus[*k] = m_net.linkKind[*k] == LinkKind::Tcv ? LinkStatus::Open : LinkStatus::Active;
+            m_net.linkStatus[*k] =
+                m_net.linkKind[*k] == LinkKind::Tcv ? LinkStatus::Open : LinkStatus::Active;
         }
     }
 }
@@ -556,7 +556,8 @@ void InpParser::readRules(const InpSection& s) {
         } else if (obj == "SYSTEM") {
             p.object = RuleObject::System;
         } else {
-            bad(line, "a condition starts with NODE, TANK, JUNCTION, RESERVOIR, LINK, PIPE, PUMP, VALVE or SYSTEM");
+            bad(line,
+                "a condition starts with NODE, TANK, JUNCTION, RESERVOIR, LINK, PIPE, PUMP, VALVE or SYSTEM");
             continue;
         }
         if (line.tokens.size() < i + 3) {
@@ -589,7 +590,8 @@ void InpParser::readRules(const InpSection& s) {
                 p.attribute = RuleAttribute::Pressure;
                 value = n ? std::optional(*n * m_units.pressureFactor()) : std::nullopt;
             } else {
-                bad(line, "node attribute " + attr + " is not supported (DEMAND, HEAD, GRADE, LEVEL, PRESSURE)");
+                bad(line,
+                    "node attribute " + attr + " is not supported (DEMAND, HEAD, GRADE, LEVEL, PRESSURE)");
                 continue;
             }
         } else if (p.object == RuleObject::Link) {

@@ -41,7 +41,8 @@ enum class CurveUse : std::uint8_t { Unused, PumpHead, TankVolume, ValveHeadLoss
 
 class InpParser {
 public:
-    InpParser(std::string fileName, DiagnosticReport& report) : m_file(std::move(fileName)), m_report(report) {}
+    InpParser(std::string fileName, DiagnosticReport& report)
+        : m_file(std::move(fileName)), m_report(report) {}
     std::optional<WaterNetwork> parse(std::string_view text);
 
 private:
@@ -87,8 +88,8 @@ private:
     /// A link setting in file units to SI, by link kind; nullopt (with an error) for a pipe.
     std::optional<double> settingToSi(const InpLine& line, std::uint32_t link, double value);
     /// Parses "OPEN", "CLOSED", "ACTIVE" or a number into a status and/or a setting.
-    bool statusOrSetting(const InpLine& line, std::size_t i, std::uint32_t link, std::optional<LinkStatus>& status,
-                         double& setting);
+    bool statusOrSetting(const InpLine& line, std::size_t i, std::uint32_t link,
+                         std::optional<LinkStatus>& status, double& setting);
 
     std::string m_file;
     DiagnosticReport& m_report;
@@ -98,7 +99,7 @@ private:
     std::vector<CurveUse> m_curveUse;
     std::vector<int> m_curveLine;
     std::vector<std::vector<double>> m_vertices;  // per link: x0 y0 x1 y1 ...
-    std::string m_defaultPatternName;              // [OPTIONS] PATTERN, resolved after [PATTERNS]
+    std::string m_defaultPatternName;             // [OPTIONS] PATTERN, resolved after [PATTERNS]
     int m_defaultPatternLine = -1;
 };
 

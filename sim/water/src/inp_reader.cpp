@@ -53,8 +53,8 @@ std::optional<std::int64_t> parseTime(const std::vector<std::string>& tokens, st
         int n = 0;
         while (n < 3) {
             const std::size_t colon = t.find(':', start);
-            const auto v = parseNumber(std::string_view(t).substr(start, colon == std::string::npos ? std::string::npos
-                                                                                                    : colon - start));
+            const auto v = parseNumber(std::string_view(t).substr(
+                start, colon == std::string::npos ? std::string::npos : colon - start));
             if (!v || *v < 0.0) {
                 return std::nullopt;
             }
@@ -123,7 +123,8 @@ void InpParser::error(const InpLine& line, const std::string& code, const std::s
     m_report.add(std::move(d));
 }
 
-void InpParser::warning(int line, const std::string& code, const std::string& message, const std::string& action) {
+void InpParser::warning(int line, const std::string& code, const std::string& message,
+                        const std::string& action) {
     Diagnostic d;
     d.severity = Severity::Warning;
     d.code = code;
@@ -134,7 +135,8 @@ void InpParser::warning(int line, const std::string& code, const std::string& me
     m_report.add(std::move(d));
 }
 
-void InpParser::info(int line, const std::string& code, const std::string& message, const std::string& action) {
+void InpParser::info(int line, const std::string& code, const std::string& message,
+                     const std::string& action) {
     Diagnostic d;
     d.severity = Severity::Info;
     d.code = code;
@@ -162,7 +164,8 @@ std::optional<double> InpParser::number(const InpLine& line, std::size_t i, cons
     }
     const auto v = parseNumber(line.tokens[i]);
     if (!v) {
-        error(line, "water.inp.not_a_number", std::string(what) + " '" + line.tokens[i] + "' is not a number");
+        error(line, "water.inp.not_a_number",
+              std::string(what) + " '" + line.tokens[i] + "' is not a number");
     }
     return v;
 }
@@ -214,7 +217,8 @@ std::optional<std::int32_t> InpParser::curve(const InpLine& line, std::size_t i,
     }
     CurveUse& u = m_curveUse[*c];
     if (u != CurveUse::Unused && u != use) {
-        error(line, "water.inp.curve_reuse", "curve '" + line.tokens[i] + "' is used for two different purposes");
+        error(line, "water.inp.curve_reuse",
+              "curve '" + line.tokens[i] + "' is used for two different purposes");
         return std::nullopt;
     }
     u = use;
@@ -225,7 +229,8 @@ bool InpParser::nameIsFree(const InpLine& line, const std::string& name, bool is
     const bool taken = isNode ? m_net.findNode(name).has_value() : m_net.findLink(name).has_value();
     if (taken) {
         error(line, isNode ? "water.inp.duplicate_node" : "water.inp.duplicate_link",
-              std::string(isNode ? "node" : "link") + " '" + name + "' is defined twice", "second definition skipped");
+              std::string(isNode ? "node" : "link") + " '" + name + "' is defined twice",
+              "second definition skipped");
     }
     return !taken;
 }
@@ -237,7 +242,8 @@ void InpParser::splitSections(std::string_view text) {
     bool warnedOutside = false;
     while (pos <= text.size()) {
         const std::size_t eol = text.find('\n', pos);
-        std::string_view raw = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        std::string_view raw =
+            text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
         pos = eol == std::string_view::npos ? text.size() + 1 : eol + 1;
         ++number;
         if (!raw.empty() && raw.back() == '\r') {
@@ -388,7 +394,8 @@ void InpParser::readTanks(const InpSection& s) {
             if (o == "YES" || o == "TRUE") {
                 t.canOverflow = true;
             } else if (o != "NO" && o != "FALSE") {
-                error(line, "water.inp.bad_keyword", "overflow must be YES or NO, not '" + line.tokens[8] + "'");
+                error(line, "water.inp.bad_keyword",
+                      "overflow must be YES or NO, not '" + line.tokens[8] + "'");
                 continue;
             }
         }
@@ -424,8 +431,8 @@ void InpParser::readPipes(const InpSection& s) {
             } else if (st == "CLOSED") {
                 status = LinkStatus::Closed;
             } else if (st != "OPEN") {
-                error(line, "water.inp.bad_keyword", "pipe status must be OPEN, CLOSED or CV, not '" +
-                                                         line.tokens[next] + "'");
+                error(line, "water.inp.bad_keyword",
+                      "pipe status must be OPEN, CLOSED or CV, not '" + line.tokens[next] + "'");
                 bad = true;
             }
         }
@@ -433,8 +440,8 @@ void InpParser::readPipes(const InpSection& s) {
             continue;
         }
         const double roughness = dw ? *rough * m_units.roughnessFactor() : *rough;
-        m_net.addPipe(line.tokens[0], *from, *to, *len * lf, *diam * m_units.diameterFactor(), roughness, *minor,
-                      status, cv);
+        m_net.addPipe(line.tokens[0], *from, *to, *len * lf, *diam * m_units.diameterFactor(), roughness,
+                      *minor, status, cv);
     }
 }
 
@@ -570,7 +577,8 @@ void InpParser::readDemands(const InpSection& s) {
             continue;
         }
         if (m_net.nodeKind[*n] != NodeKind::Junction) {
-            error(line, "water.inp.not_a_junction", "demand given for '" + line.tokens[0] + "', not a junction");
+            error(line, "water.inp.not_a_junction",
+                  "demand given for '" + line.tokens[0] + "', not a junction");
             continue;
         }
         replaced[*n] = 1;
@@ -729,8 +737,8 @@ std::optional<WaterNetwork> InpParser::parse(std::string_view text) {
         } else {
             InpLine where;
             where.number = m_defaultPatternLine;
-            error(where, "water.inp.unknown_pattern", "default pattern '" + m_defaultPatternName + "' is not defined",
-                  "option ignored");
+            error(where, "water.inp.unknown_pattern",
+                  "default pattern '" + m_defaultPatternName + "' is not defined", "option ignored");
         }
     }
     each("CURVES", &InpParser::readCurves);
@@ -750,10 +758,11 @@ std::optional<WaterNetwork> InpParser::parse(std::string_view text) {
     each("VERTICES", &InpParser::readVertices);
 
     // Everything else is reported, never dropped silently.
-    static const char* const kUsed[] = {"OPTIONS", "TIMES",  "TITLE",  "PATTERNS", "CURVES",      "JUNCTIONS",
-                                        "RESERVOIRS", "TANKS", "PIPES", "PUMPS",    "VALVES",      "DEMANDS",
-                                        "EMITTERS", "STATUS", "CONTROLS", "RULES",  "COORDINATES", "VERTICES"};
-    static const char* const kNotHydraulic[] = {"QUALITY", "REACTIONS", "SOURCES", "MIXING", "ENERGY",
+    static const char* const kUsed[] = {"OPTIONS",   "TIMES",       "TITLE",    "PATTERNS", "CURVES",
+                                        "JUNCTIONS", "RESERVOIRS",  "TANKS",    "PIPES",    "PUMPS",
+                                        "VALVES",    "DEMANDS",     "EMITTERS", "STATUS",   "CONTROLS",
+                                        "RULES",     "COORDINATES", "VERTICES"};
+    static const char* const kNotHydraulic[] = {"QUALITY", "REACTIONS", "SOURCES",  "MIXING", "ENERGY",
                                                 "REPORT",  "LABELS",    "BACKDROP", "TAGS"};
     for (const InpSection& s : m_sections) {
         if (std::find(std::begin(kUsed), std::end(kUsed), s.name) != std::end(kUsed)) {
@@ -767,7 +776,8 @@ std::optional<WaterNetwork> InpParser::parse(std::string_view text) {
         if (known && s.lines.empty()) {
             info(s.headerLine, "water.inp.section_ignored", what, action);
         } else {
-            warning(s.headerLine, known ? "water.inp.section_ignored" : "water.inp.unknown_section", what, action);
+            warning(s.headerLine, known ? "water.inp.section_ignored" : "water.inp.unknown_section", what,
+                    action);
         }
     }
 
@@ -808,7 +818,8 @@ std::optional<WaterNetwork> InpParser::parse(std::string_view text) {
 
 }  // namespace detail
 
-std::optional<WaterNetwork> parseInp(std::string_view text, const std::string& fileName, DiagnosticReport& report) {
+std::optional<WaterNetwork> parseInp(std::string_view text, const std::string& fileName,
+                                     DiagnosticReport& report) {
     detail::InpParser parser(fileName, report);
     return parser.parse(text);
 }

@@ -13,7 +13,8 @@ bool equalsNoCase(std::string_view a, std::string_view b) {
         return false;
     }
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) {
+        if (std::toupper(static_cast<unsigned char>(a[i])) !=
+            std::toupper(static_cast<unsigned char>(b[i]))) {
             return false;
         }
     }
@@ -71,14 +72,18 @@ std::optional<PressureUnits> parsePressureUnits(std::string_view keyword) {
     return std::nullopt;
 }
 
-const char* toString(FlowUnits u) { return kFlowUnits[static_cast<std::size_t>(u)].name; }
+const char* toString(FlowUnits u) {
+    return kFlowUnits[static_cast<std::size_t>(u)].name;
+}
 
 bool isUsCustomary(FlowUnits u) {
     return u == FlowUnits::Cfs || u == FlowUnits::Gpm || u == FlowUnits::Mgd || u == FlowUnits::Imgd ||
            u == FlowUnits::Afd;
 }
 
-double flowToSi(FlowUnits u) { return kFlowUnits[static_cast<std::size_t>(u)].toSi; }
+double flowToSi(FlowUnits u) {
+    return kFlowUnits[static_cast<std::size_t>(u)].toSi;
+}
 
 double UnitSystem::pressureFactor() const {
     // Metres of fluid head per pressure unit. A pressure of p psi is p / (0.4333 SG) feet of fluid.

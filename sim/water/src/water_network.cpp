@@ -181,7 +181,8 @@ std::optional<std::uint32_t> WaterNetwork::addJunction(std::string name, double 
     return index;
 }
 
-std::optional<std::uint32_t> WaterNetwork::addReservoir(std::string name, double head, std::int32_t headPattern) {
+std::optional<std::uint32_t> WaterNetwork::addReservoir(std::string name, double head,
+                                                        std::int32_t headPattern) {
     const auto index = addNode(std::move(name), NodeKind::Reservoir, head);
     if (index) {
         reservoirs.push_back(Reservoir{*index, headPattern});
@@ -417,7 +418,8 @@ bool WaterNetwork::finish(DiagnosticReport& report) {
                 fail("water.valve_tank", std::string(toString(kind)) + " '" + name +
                                              "' cannot be connected directly to a reservoir or tank");
             }
-            if (kind == LinkKind::Gpv && (linkCurve[k] < 0 || static_cast<std::size_t>(linkCurve[k]) >= curves.size())) {
+            if (kind == LinkKind::Gpv &&
+                (linkCurve[k] < 0 || static_cast<std::size_t>(linkCurve[k]) >= curves.size())) {
                 fail("water.valve_curve", "GPV '" + name + "' has no head-loss curve");
             }
         }

@@ -119,7 +119,8 @@ void WaterSimulation::setLinkSetting(std::uint32_t link, double setting) {
 
 void WaterSimulation::setLeak(std::uint32_t node, double area, double dischargeCoefficient) {
     if (node < m_net.nodeCount() && m_net.nodeKind[node] == NodeKind::Junction) {
-        m_state.leakCoefficient[node] = std::max(0.0, dischargeCoefficient * area * std::sqrt(2.0 * kGravity));
+        m_state.leakCoefficient[node] =
+            std::max(0.0, dischargeCoefficient * area * std::sqrt(2.0 * kGravity));
     }
 }
 
@@ -159,8 +160,8 @@ void WaterSimulation::applyControls() {
             d.code = "water.control";
             d.file = m_net.sourceFile;
             d.line = c.line;
-            d.message = "control on link '" + m_net.linkName[c.link] + "' applied at t = " +
-                        std::to_string(m_time) + " s";
+            d.message = "control on link '" + m_net.linkName[c.link] +
+                        "' applied at t = " + std::to_string(m_time) + " s";
             d.action = std::string("link ") + toString(m_state.status[c.link]);
             m_diagnostics.add(std::move(d));
         }
@@ -271,7 +272,8 @@ void WaterSimulation::applyRules() {
             d.severity = Severity::Info;
             d.code = "water.rule";
             d.file = m_net.sourceFile;
-            d.message = "rule action on link '" + m_net.linkName[link] + "' at t = " + std::to_string(m_time) + " s";
+            d.message =
+                "rule action on link '" + m_net.linkName[link] + "' at t = " + std::to_string(m_time) + " s";
             d.action = std::string("link ") + toString(m_state.status[link]);
             m_diagnostics.add(std::move(d));
         }
@@ -293,9 +295,9 @@ SolveStats WaterSimulation::solveNow() {
         d.severity = Severity::Warning;
         d.code = m_lastStats.factorisationFailed ? "water.singular" : "water.unbalanced";
         d.file = m_net.sourceFile;
-        d.message = (m_lastStats.factorisationFailed ? std::string("the system could not be solved")
-                                                     : "no convergence in " + std::to_string(m_lastStats.iterations) +
-                                                           " trials") +
+        d.message = (m_lastStats.factorisationFailed
+                         ? std::string("the system could not be solved")
+                         : "no convergence in " + std::to_string(m_lastStats.iterations) + " trials") +
                     " at t = " + std::to_string(m_time) + " s";
         d.action = "last iterate kept";
         m_diagnostics.add(std::move(d));
@@ -315,7 +317,8 @@ std::int64_t WaterSimulation::nextStep() const {
         }
     };
     cut(t.patternStep - ((m_time + t.patternStart) % t.patternStep));
-    cut(m_time < t.reportStart ? t.reportStart - m_time : t.reportStep - ((m_time - t.reportStart) % t.reportStep));
+    cut(m_time < t.reportStart ? t.reportStart - m_time
+                               : t.reportStep - ((m_time - t.reportStart) % t.reportStep));
     cut(m_duration - m_time);
 
     // Tanks filling or emptying, or reaching a control level.
@@ -360,7 +363,8 @@ std::int64_t WaterSimulation::nextStep() const {
                 const Tank& tank = m_net.tanks[i];
                 const double vmin = m_net.tankVolume(tank, tank.minLevel);
                 const double vmax = m_net.tankVolume(tank, tank.maxLevel);
-                const double v = std::clamp(m_tankVolume[i] + tankInflow(i) * static_cast<double>(tr), vmin, vmax);
+                const double v =
+                    std::clamp(m_tankVolume[i] + tankInflow(i) * static_cast<double>(tr), vmin, vmax);
                 head[tank.node] = m_net.nodeElevation[tank.node] + m_net.tankLevel(tank, v);
             }
             if (rulesWouldChange(m_time + tr, head)) {
@@ -405,7 +409,8 @@ WaterReport WaterSimulation::report() const {
     r.pressure.resize(nn);
     r.leakFlow.resize(nn);
     for (std::size_t i = 0; i < nn; ++i) {
-        r.pressure[i] = m_net.nodeKind[i] == NodeKind::Reservoir ? 0.0 : m_state.head[i] - m_net.nodeElevation[i];
+        r.pressure[i] =
+            m_net.nodeKind[i] == NodeKind::Reservoir ? 0.0 : m_state.head[i] - m_net.nodeElevation[i];
         r.leakFlow[i] = m_state.emitterFlow[i] + m_state.leakFlow[i];
     }
     r.demandRequested = m_state.demandRequested;

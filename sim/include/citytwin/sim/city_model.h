@@ -55,7 +55,7 @@ struct Buildings {
     std::vector<std::uint32_t> ringOffset{0};  ///< CSR into `ringPoints`, size count()+1; outer ring only
     std::vector<Vec2> ringPoints;              ///< m, footprint vertices, counter-clockwise, not closed
     std::vector<Vec2> centroid;                ///< m
-    std::vector<float> area;                   ///< m^2, footprint area
+    std::vector<float> area;                   ///< m^2, footprint area less inner courtyards
     std::vector<float> height;                 ///< m, eave height above ground
     std::vector<HeightSource> heightSource;    ///< where `height` came from
     std::vector<std::uint8_t> levels;          ///< storeys above ground (from data, else height / 3 m)

@@ -5,8 +5,11 @@
 /// speeds, one internal lane per connection (the length of its via lane, or of the chain of via
 /// lanes through an internal junction), the junctions' control, and the fixed-time programs of
 /// the tlLogic elements: a connection with tl="X" linkIndex="i" gets connIndex i, so
-/// TrafficNetwork::stateAt() returns the letter state[i] of the running SUMO phase. Coordinates
-/// are kept as given (SUMO nets are in a local metric frame); the <location> is kept aside.
+/// TrafficNetwork::stateAt() returns the letter state[i] of the running SUMO phase (of several
+/// programs of one signal, the last in the file runs, as in SUMO). A connection that no signal
+/// controls at a signalised junction keeps its own right of way as a constant letter appended to
+/// the phases. Coordinates are kept as given (SUMO nets are in a local metric frame); the
+/// <location> is kept aside.
 ///
 /// SUMO's string ids are kept beside the network (edge, lane, junction and tlLogic ids) so that
 /// trips can name edges and outputs can name SUMO edges. Lanes that passenger cars may not use

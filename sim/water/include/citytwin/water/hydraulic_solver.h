@@ -72,9 +72,9 @@ struct SolveStats {
 };
 
 struct SolverSettings {
-    HydraulicOptions options;                     ///< usually the network's
-    double hazenWilliamsK = kHazenWilliamsSi;     ///< SI constant of the Hazen-Williams formula
-    double gravity = kGravity;                    ///< m/s^2 in Darcy-Weisbach and minor losses
+    HydraulicOptions options;                  ///< usually the network's
+    double hazenWilliamsK = kHazenWilliamsSi;  ///< SI constant of the Hazen-Williams formula
+    double gravity = kGravity;                 ///< m/s^2 in Darcy-Weisbach and minor losses
 
     /// The network's options with EPANET's rounded constants (Hazen-Williams 4.727 in US units,
     /// g = 32.2 ft/s^2), for comparisons with EPANET to the last millimetre.
@@ -120,13 +120,13 @@ private:
 
     const WaterNetwork& m_net;
     SolverSettings m_settings;
-    std::vector<std::int32_t> m_row;       // junction row by node, -1 for fixed-grade nodes
-    std::vector<std::int32_t> m_diagPos;   // value index of each row's diagonal
-    std::vector<std::int32_t> m_offPos;    // value index of each link's off-diagonal, -1 if none
-    std::vector<double> m_hwResistance;    // pipes (H-W r, Manning r, or D-W 8L/(g pi^2 d^5))
-    std::vector<double> m_minorLoss;       // m of h = m Q^2 by link
-    std::vector<Coeff> m_coeff;            // by link, this iteration
-    std::vector<double> m_xflow;           // net inflow by node from current flows, m^3/s
+    std::vector<std::int32_t> m_row;           // junction row by node, -1 for fixed-grade nodes
+    std::vector<std::int32_t> m_diagPos;       // value index of each row's diagonal
+    std::vector<std::int32_t> m_offPos;        // value index of each link's off-diagonal, -1 if none
+    std::vector<double> m_hwResistance;        // pipes (H-W r, Manning r, or D-W 8L/(g pi^2 d^5))
+    std::vector<double> m_minorLoss;           // m of h = m Q^2 by link
+    std::vector<Coeff> m_coeff;                // by link, this iteration
+    std::vector<double> m_xflow;               // net inflow by node from current flows, m^3/s
     std::vector<std::uint8_t> m_fixedByValve;  // by node: head held by an active PRV / PSV
     Eigen::SparseMatrix<double, Eigen::ColMajor, int> m_a;
     Eigen::VectorXd m_f;
@@ -135,10 +135,10 @@ private:
                           Eigen::AMDOrdering<int>>
         m_ldlt;
     bool m_analysed = false;
-    int m_switches = 0;                  // node elements that left a barrier region this iteration
-    std::vector<Coeff> m_demandCoeff;    // PDA demand element by node
-    std::vector<Coeff> m_emitterCoeff;   // emitter element by node
-    std::vector<Coeff> m_leakCoeff;      // leak element by node
+    int m_switches = 0;                 // node elements that left a barrier region this iteration
+    std::vector<Coeff> m_demandCoeff;   // PDA demand element by node
+    std::vector<Coeff> m_emitterCoeff;  // emitter element by node
+    std::vector<Coeff> m_leakCoeff;     // leak element by node
 };
 
 }  // namespace ct::water

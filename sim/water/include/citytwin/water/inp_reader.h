@@ -19,7 +19,8 @@ namespace ct::water {
 
 /// Reads and checks a network from .inp text. `fileName` is used in diagnostics only.
 /// Returns the finished network, or nullopt when `report` holds errors.
-std::optional<WaterNetwork> parseInp(std::string_view text, const std::string& fileName, DiagnosticReport& report);
+std::optional<WaterNetwork> parseInp(std::string_view text, const std::string& fileName,
+                                     DiagnosticReport& report);
 
 /// Reads and checks a network from an .inp file. Returns nullopt (with a diagnostic) when the
 /// file cannot be read or holds errors.

@@ -32,13 +32,13 @@ bool isUsCustomary(FlowUnits u);
 /// m^3/s per one flow unit.
 double flowToSi(FlowUnits u);
 
-inline constexpr double kFootM = 0.3048;        ///< metres per foot
-inline constexpr double kInchM = 0.0254;        ///< metres per inch
-inline constexpr double kPsiPerFoot = 0.4333;   ///< psi per foot of water (EPANET's value)
-inline constexpr double kKpaPerPsi = 6.895;     ///< kPa per psi (EPANET's value)
-inline constexpr double kGravity = 9.80665;     ///< m/s^2
-inline constexpr double kWaterDensity = 1000.0; ///< kg/m^3, for pump power
-inline constexpr double kHorsepowerW = 745.7;   ///< W per horsepower
+inline constexpr double kFootM = 0.3048;         ///< metres per foot
+inline constexpr double kInchM = 0.0254;         ///< metres per inch
+inline constexpr double kPsiPerFoot = 0.4333;    ///< psi per foot of water (EPANET's value)
+inline constexpr double kKpaPerPsi = 6.895;      ///< kPa per psi (EPANET's value)
+inline constexpr double kGravity = 9.80665;      ///< m/s^2
+inline constexpr double kWaterDensity = 1000.0;  ///< kg/m^3, for pump power
+inline constexpr double kHorsepowerW = 745.7;    ///< W per horsepower
 
 /// The conversion factors for one file: multiply a value in file units to get SI.
 struct UnitSystem {

@@ -38,7 +38,9 @@ const char* toString(NodeKind k);
 const char* toString(LinkKind k);
 const char* toString(LinkStatus s);
 /// True for PRV, PSV, PBV, FCV, TCV and GPV.
-inline bool isValve(LinkKind k) { return k >= LinkKind::Prv; }
+inline bool isValve(LinkKind k) {
+    return k >= LinkKind::Prv;
+}
 
 /// An x-y curve in SI after loading: pump head (m^3/s -> m), tank volume (m -> m^3),
 /// valve head loss (m^3/s -> m), efficiency (m^3/s -> %).
@@ -56,24 +58,24 @@ struct Pattern {
 
 /// One demand category of a junction.
 struct DemandEntry {
-    std::uint32_t node = 0;    ///< junction index
-    double base = 0.0;         ///< m^3/s, before pattern and demand multiplier
-    std::int32_t pattern = -1; ///< pattern index, -1 for the default pattern
+    std::uint32_t node = 0;     ///< junction index
+    double base = 0.0;          ///< m^3/s, before pattern and demand multiplier
+    std::int32_t pattern = -1;  ///< pattern index, -1 for the default pattern
     std::string category;
 };
 
 struct Reservoir {
-    std::uint32_t node = 0;        ///< its head is nodeElevation[node] (m)
-    std::int32_t headPattern = -1; ///< multiplies the head over time, -1 for none
+    std::uint32_t node = 0;         ///< its head is nodeElevation[node] (m)
+    std::int32_t headPattern = -1;  ///< multiplies the head over time, -1 for none
 };
 
 struct Tank {
-    std::uint32_t node = 0;  ///< nodeElevation[node] is the tank bottom (m)
-    double initLevel = 0.0;  ///< m above the bottom
-    double minLevel = 0.0;   ///< m above the bottom
-    double maxLevel = 0.0;   ///< m above the bottom
-    double diameter = 0.0;   ///< m (cylindrical tanks)
-    double minVolume = 0.0;  ///< m^3 at minLevel (cylindrical tanks)
+    std::uint32_t node = 0;         ///< nodeElevation[node] is the tank bottom (m)
+    double initLevel = 0.0;         ///< m above the bottom
+    double minLevel = 0.0;          ///< m above the bottom
+    double maxLevel = 0.0;          ///< m above the bottom
+    double diameter = 0.0;          ///< m (cylindrical tanks)
+    double minVolume = 0.0;         ///< m^3 at minLevel (cylindrical tanks)
     std::int32_t volumeCurve = -1;  ///< curve level (m) -> volume (m^3), -1 for a cylinder
     bool canOverflow = false;       ///< excess inflow spills instead of closing the inlet
 };
@@ -81,14 +83,14 @@ struct Tank {
 struct Pump {
     std::uint32_t link = 0;
     PumpCurveKind kind = PumpCurveKind::PowerFunction;
-    std::int32_t headCurve = -1;  ///< curve index (Custom, PowerFunction source), -1 for none
-    double power = 0.0;           ///< W, for ConstantPower
-    double a = 0.0;               ///< m, shutoff head of h = a - b q^c
-    double b = 0.0;               ///< m / (m^3/s)^c
-    double c = 1.0;               ///< dimensionless exponent
-    double shutoffHead = 0.0;     ///< m at zero flow and speed 1
-    double maxFlow = 0.0;         ///< m^3/s at zero head and speed 1
-    double designFlow = 0.0;      ///< m^3/s, the starting guess of the solver
+    std::int32_t headCurve = -1;     ///< curve index (Custom, PowerFunction source), -1 for none
+    double power = 0.0;              ///< W, for ConstantPower
+    double a = 0.0;                  ///< m, shutoff head of h = a - b q^c
+    double b = 0.0;                  ///< m / (m^3/s)^c
+    double c = 1.0;                  ///< dimensionless exponent
+    double shutoffHead = 0.0;        ///< m at zero flow and speed 1
+    double maxFlow = 0.0;            ///< m^3/s at zero head and speed 1
+    double designFlow = 0.0;         ///< m^3/s, the starting guess of the solver
     std::int32_t speedPattern = -1;  ///< pattern of relative speed, -1 for none
 };
 
@@ -100,14 +102,22 @@ struct Control {
     std::optional<LinkStatus> status;  ///< Open or Closed; empty when a setting is given
     double setting = 0.0;              ///< SI: pump speed, valve pressure (m) or flow (m^3/s)
     ControlCondition condition = ControlCondition::AtTime;
-    std::uint32_t node = 0;   ///< for NodeAbove / NodeBelow
-    double threshold = 0.0;   ///< m of head (grade) for node conditions; s for time conditions
-    int line = -1;            ///< line in the input file
+    std::uint32_t node = 0;  ///< for NodeAbove / NodeBelow
+    double threshold = 0.0;  ///< m of head (grade) for node conditions; s for time conditions
+    int line = -1;           ///< line in the input file
 };
 
 enum class RuleObject : std::uint8_t { Node, Link, System };
 enum class RuleAttribute : std::uint8_t {
-    Demand, Head, Level, Pressure, Flow, Status, Setting, Time, ClockTime
+    Demand,
+    Head,
+    Level,
+    Pressure,
+    Flow,
+    Status,
+    Setting,
+    Time,
+    ClockTime
 };
 enum class RuleRelation : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 
@@ -164,12 +174,12 @@ struct HydraulicOptions {
     std::int32_t defaultPattern = -1;
     double emitterExponent = 0.5;
     DemandModel demandModel = DemandModel::DemandDriven;
-    double minimumPressure = 0.0;    ///< m, PDA: no delivery at or below
-    double requiredPressure = 0.1;   ///< m, PDA: full delivery at or above
-    double pressureExponent = 0.5;   ///< PDA exponent
-    int checkFrequency = 2;          ///< trials between status checks of pumps and check valves
-    int maxCheck = 10;               ///< no more such checks after this trial
-    double dampLimit = 0.0;          ///< relative change below which flow updates are damped, 0 = never
+    double minimumPressure = 0.0;   ///< m, PDA: no delivery at or below
+    double requiredPressure = 0.1;  ///< m, PDA: full delivery at or above
+    double pressureExponent = 0.5;  ///< PDA exponent
+    int checkFrequency = 2;         ///< trials between status checks of pumps and check valves
+    int maxCheck = 10;              ///< no more such checks after this trial
+    double dampLimit = 0.0;         ///< relative change below which flow updates are damped, 0 = never
 };
 
 /// The network. Node and link arrays are parallel and indexed by node / link index.
@@ -183,26 +193,26 @@ struct WaterNetwork {
     // Nodes.
     std::vector<std::string> nodeName;
     std::vector<NodeKind> nodeKind;
-    std::vector<double> nodeElevation;    ///< m; reservoirs: the water surface head
-    std::vector<double> nodeEmitter;      ///< m^3/s per m^emitterExponent of pressure, 0 = none
-    std::vector<std::int32_t> nodeTank;   ///< index into `tanks`, -1 if not a tank
-    std::vector<double> nodeX;            ///< map coordinate, NaN when none was given
-    std::vector<double> nodeY;            ///< map coordinate, NaN when none was given
+    std::vector<double> nodeElevation;   ///< m; reservoirs: the water surface head
+    std::vector<double> nodeEmitter;     ///< m^3/s per m^emitterExponent of pressure, 0 = none
+    std::vector<std::int32_t> nodeTank;  ///< index into `tanks`, -1 if not a tank
+    std::vector<double> nodeX;           ///< map coordinate, NaN when none was given
+    std::vector<double> nodeY;           ///< map coordinate, NaN when none was given
 
     // Links. Flow is positive from linkFrom to linkTo.
     std::vector<std::string> linkName;
     std::vector<LinkKind> linkKind;
     std::vector<std::uint32_t> linkFrom;
     std::vector<std::uint32_t> linkTo;
-    std::vector<double> linkLength;       ///< m (pipes)
-    std::vector<double> linkDiameter;     ///< m (pipes, valves)
-    std::vector<double> linkRoughness;    ///< H-W C, D-W absolute roughness in m, or Manning n
-    std::vector<double> linkMinorLoss;    ///< dimensionless K on v^2 / 2g
-    std::vector<LinkStatus> linkStatus;   ///< initial status
-    std::vector<double> linkSetting;      ///< initial setting, SI: pump speed, PRV/PSV/PBV m,
-                                          ///< FCV m^3/s, TCV K; NaN when none
-    std::vector<std::int32_t> linkCurve;  ///< GPV head-loss curve, -1 otherwise
-    std::vector<std::int32_t> linkPump;   ///< index into `pumps`, -1 if not a pump
+    std::vector<double> linkLength;              ///< m (pipes)
+    std::vector<double> linkDiameter;            ///< m (pipes, valves)
+    std::vector<double> linkRoughness;           ///< H-W C, D-W absolute roughness in m, or Manning n
+    std::vector<double> linkMinorLoss;           ///< dimensionless K on v^2 / 2g
+    std::vector<LinkStatus> linkStatus;          ///< initial status
+    std::vector<double> linkSetting;             ///< initial setting, SI: pump speed, PRV/PSV/PBV m,
+                                                 ///< FCV m^3/s, TCV K; NaN when none
+    std::vector<std::int32_t> linkCurve;         ///< GPV head-loss curve, -1 otherwise
+    std::vector<std::int32_t> linkPump;          ///< index into `pumps`, -1 if not a pump
     std::vector<std::uint32_t> vertexOffset{0};  ///< CSR into vertexX/Y, size linkCount()+1
     std::vector<double> vertexX;
     std::vector<double> vertexY;
@@ -242,14 +252,16 @@ struct WaterNetwork {
                                              std::int32_t pattern = -1);
     std::optional<std::uint32_t> addReservoir(std::string name, double head, std::int32_t headPattern = -1);
     std::optional<std::uint32_t> addTank(std::string name, double elevation, const Tank& tank);
-    std::optional<std::uint32_t> addPipe(std::string name, std::uint32_t from, std::uint32_t to, double length,
-                                         double diameter, double roughness, double minorLoss = 0.0,
-                                         LinkStatus status = LinkStatus::Open, bool checkValve = false);
+    std::optional<std::uint32_t> addPipe(std::string name, std::uint32_t from, std::uint32_t to,
+                                         double length, double diameter, double roughness,
+                                         double minorLoss = 0.0, LinkStatus status = LinkStatus::Open,
+                                         bool checkValve = false);
     /// A pump; set the curve fields of `pump` (or call setPumpCurve()) before finish().
-    std::optional<std::uint32_t> addPump(std::string name, std::uint32_t from, std::uint32_t to, const Pump& pump,
-                                         double speed = 1.0);
-    std::optional<std::uint32_t> addValve(std::string name, std::uint32_t from, std::uint32_t to, LinkKind kind,
-                                          double diameter, double setting, double minorLoss = 0.0);
+    std::optional<std::uint32_t> addPump(std::string name, std::uint32_t from, std::uint32_t to,
+                                         const Pump& pump, double speed = 1.0);
+    std::optional<std::uint32_t> addValve(std::string name, std::uint32_t from, std::uint32_t to,
+                                          LinkKind kind, double diameter, double setting,
+                                          double minorLoss = 0.0);
     std::uint32_t addPattern(std::string name, std::vector<double> factors);
     std::uint32_t addCurve(std::string name, std::vector<double> x, std::vector<double> y);
 
@@ -262,7 +274,8 @@ struct WaterNetwork {
 
 private:
     std::optional<std::uint32_t> addNode(std::string name, NodeKind kind, double elevation);
-    std::optional<std::uint32_t> addLink(std::string name, LinkKind kind, std::uint32_t from, std::uint32_t to);
+    std::optional<std::uint32_t> addLink(std::string name, LinkKind kind, std::uint32_t from,
+                                         std::uint32_t to);
     std::unordered_map<std::string, std::uint32_t> m_nodeByName;  // lookup only, never iterated
     std::unordered_map<std::string, std::uint32_t> m_linkByName;  // lookup only, never iterated
 };

@@ -36,9 +36,9 @@ struct WaterReport {
     std::vector<double> velocity;         ///< m/s, |Q| / area (0 for pumps)
     std::vector<double> headLoss;         ///< m, head at from minus head at to
     std::vector<LinkState> linkState;
-    std::vector<double> setting;          ///< SI (pump speed, valve setting), NaN when none
-    std::vector<double> tankLevel;        ///< m above the tank bottom
-    std::vector<double> tankVolume;       ///< m^3
+    std::vector<double> setting;     ///< SI (pump speed, valve setting), NaN when none
+    std::vector<double> tankLevel;   ///< m above the tank bottom
+    std::vector<double> tankVolume;  ///< m^3
     SolveStats stats;
 };
 
@@ -48,14 +48,14 @@ struct RunSummary {
     int reports = 0;
     int iterations = 0;
     int unconverged = 0;
-    double solveSeconds = 0.0;      ///< s of wall time in the solver
-    double requestedVolume = 0.0;   ///< m^3 of demand over the run (0 for a single period)
-    double deliveredVolume = 0.0;   ///< m^3 delivered over the run
-    double minPressure = 0.0;       ///< m, lowest junction pressure at a report time (not isolated)
-    double maxPressure = 0.0;       ///< m, highest junction pressure at a report time
-    std::size_t maxIsolated = 0;    ///< most junctions cut off at once
-    bool stopped = false;           ///< stopped early: a solve failed, UNBALANCED STOP
-    std::int64_t endTime = 0;       ///< s
+    double solveSeconds = 0.0;     ///< s of wall time in the solver
+    double requestedVolume = 0.0;  ///< m^3 of demand over the run (0 for a single period)
+    double deliveredVolume = 0.0;  ///< m^3 delivered over the run
+    double minPressure = 0.0;      ///< m, lowest junction pressure at a report time (not isolated)
+    double maxPressure = 0.0;      ///< m, highest junction pressure at a report time
+    std::size_t maxIsolated = 0;   ///< most junctions cut off at once
+    bool stopped = false;          ///< stopped early: a solve failed, UNBALANCED STOP
+    std::int64_t endTime = 0;      ///< s
 };
 
 class WaterSimulation {
@@ -101,8 +101,8 @@ private:
         std::int64_t atTime, const std::vector<double>& head) const;
     [[nodiscard]] bool rulesWouldChange(std::int64_t atTime, const std::vector<double>& head) const;
     /// What a control action would make of a link; true when that differs from now.
-    bool linkChange(std::uint32_t link, std::optional<LinkStatus> status, double setting, LinkStatus& newStatus,
-                    double& newSetting) const;
+    bool linkChange(std::uint32_t link, std::optional<LinkStatus> status, double setting,
+                    LinkStatus& newStatus, double& newSetting) const;
     bool changeLink(std::uint32_t link, std::optional<LinkStatus> status, double setting);
     [[nodiscard]] double tankInflow(std::size_t tank) const;
     [[nodiscard]] std::int64_t nextStep() const;
