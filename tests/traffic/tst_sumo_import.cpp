@@ -466,10 +466,7 @@ private slots:
             }
             QVERIFY(sim.finished());
             QCOMPARE(sim.counters().arrived, std::uint64_t(11));
-            // Engine issue (reported to the lead): a vehicle at a Stop link (SUMO state s) halts
-            // min-gap (2 m) before the stop line, but may only go from within 1 m of it, so t1 waits
-            // until it is teleported after 300 s. Remove this line when the engine is fixed.
-            QEXPECT_FAIL("", "Stop links are not passed before the teleport (engine issue)", Continue);
+            // A vehicle at a Stop link (SUMO state s) halts, then goes: nobody is teleported.
             QCOMPARE(sim.counters().teleports, std::uint64_t(0));
             for (const TripResult& t : sim.trips()) {
                 QCOMPARE(int(t.outcome), int(TripOutcome::Arrived));

@@ -41,7 +41,10 @@ constexpr double kStopped = 0.1;  // m/s: below this a vehicle is waiting (SUMO'
 /// IDM acceleration (Treiber, Hennecke, Helbing 2000). gap: m to the leader's back (or the stop
 /// line); dv = v - v_leader. Without a leader the free-road term alone.
 double idm(const VehicleType& t, double v, double v0, bool hasLeader, double gap, double dv) {
-    const double free = 1.0 - std::pow(v / std::max(v0, 0.1), t.delta);
+    // Above the desired speed (entering a slower turn, a lower limit) the plain IDM brakes with
+    // a(1 - (v/v0)^4), far beyond b; like the improved IDM (Treiber & Kesting 2013) the free-road
+    // deceleration is bounded by the comfortable deceleration b.
+    const double free = std::max(1.0 - std::pow(v / std::max(v0, 0.1), t.delta), -t.comfortDecel / t.maxAccel);
     if (!hasLeader) {
         return t.maxAccel * free;
     }
@@ -218,13 +221,18 @@ struct Simulation::Impl {
                 }
                 break;
             case LinkState::Stop:
-                if (sp > kStopped || dist > 1.0) {
+                // Come to a full stop at the line (the IDM halts about s0 before it) first.
+                if (sp > kStopped || dist > t.minGap + 1.0) {
                     return false;
                 }
                 [[fallthrough]];
             case LinkState::YieldGreen: {
                 if (dist > opt.yieldDistance) {
                     return false;  // approach slowly; decide at the line
+                }
+                // Committed: too close to stop comfortably (it was clear a moment ago).
+                if (st == LinkState::YieldGreen && sp > 1.0 && sp * sp / (2.0 * t.comfortDecel) > dist) {
+                    break;
                 }
                 // Drivers who have waited long accept shorter gaps (as SUMO's impatience).
                 const double gap = t.criticalGap * std::max(0.3, 1.0 - standing[v] / 120.0);
@@ -287,7 +295,9 @@ struct Simulation::Impl {
         return true;
     }
 
+    enum class ObstacleKind : std::uint8_t { None, Vehicle, StopLine, EntryDenied, LaneEnd };
     struct Obstacle {
+        ObstacleKind kind = ObstacleKind::None;
         bool found = false;
         double gap = 0.0;     // m from the vehicle's front to the obstacle
         double speed = 0.0;   // m/s of the obstacle
@@ -312,6 +322,7 @@ struct Simulation::Impl {
                 }
                 if (c.conn == kNone || closed[net.laneLink[net.connTo[c.conn].index()].index()] != 0 ||
                     !permitted(v, c.conn, dist, sp)) {
+                    o.kind = c.conn == kNone ? ObstacleKind::LaneEnd : ObstacleKind::StopLine;
                     o.found = true;
                     o.gap = dist;
                     o.speed = 0.0;
@@ -320,6 +331,7 @@ struct Simulation::Impl {
             }
             Cursor next = c;
             if (!advance(v, next, true)) {
+                o.kind = ObstacleKind::LaneEnd;
                 o.found = true;
                 o.gap = dist;
                 return o;
@@ -328,6 +340,7 @@ struct Simulation::Impl {
             const std::uint64_t key = entryKey[next.lane].load(std::memory_order_relaxed);
             if (key != std::numeric_limits<std::uint64_t>::max() && (key & 0xffffffULL) != (myKeyVeh & 0xffffffULL) &&
                 dist < (sp + t.maxAccel * dt) * dt + 1e-9) {
+                o.kind = ObstacleKind::EntryDenied;
                 o.found = true;
                 o.gap = dist;
                 return o;
@@ -338,6 +351,7 @@ struct Simulation::Impl {
             const auto& veh = laneVeh[next.lane];
             if (!veh.empty()) {
                 const std::uint32_t b = veh.back();
+                o.kind = ObstacleKind::Vehicle;
                 o.found = true;
                 o.gap = dist + pos[b] - vt(b).length;
                 o.speed = speed[b];
@@ -667,20 +681,24 @@ struct Simulation::Impl {
                 // Re-check safety against the lanes as they are now (earlier changes included).
                 const auto [nl, nf] = neighbours(tl, pos[v], v);
                 const bool mandatory = nextConn[v] == kNone && !lastLink(v, routeIdx[v]);
-                const double need = mandatory ? 0.5 : t.minGap;
+                // Urgent near the lane end (or when already stopped there): small gaps and hard
+                // braking accepted; otherwise the change must be comfortable for both.
+                const bool urgent = mandatory && (net.laneLength[l] - pos[v] < 30.0 || speed[v] < 1.0);
+                const double need = urgent ? 0.5 : t.minGap;
                 if (mandatory && trySwap(v, l, tl, dir)) {
                     continue;
                 }
-                if (nl != kNone && pos[nl] - vt(nl).length - pos[v] < need) {
+                if (nl != kNone && (pos[nl] - vt(nl).length - pos[v] < need ||
+                                    accelOn(v, tl, pos[v], nl) < -(urgent ? t.emergencyDecel * 0.5 : opt.safeDecel))) {
                     askToMerge(v, tl);
                     continue;
                 }
                 if (nf != kNone) {
-                    if (pos[v] - t.length - pos[nf] < (mandatory ? 0.5 : vt(nf).minGap)) {
+                    if (pos[v] - t.length - pos[nf] < (urgent ? 0.5 : vt(nf).minGap)) {
                         askToMerge(v, tl);
                         continue;
                     }
-                    const double decel = mandatory ? vt(nf).emergencyDecel * 0.5 : opt.safeDecel;
+                    const double decel = urgent ? vt(nf).emergencyDecel * 0.5 : opt.safeDecel;
                     if (accelOn(nf, tl, pos[nf], v) < -decel) {
                         askToMerge(v, tl);
                         continue;
@@ -768,6 +786,14 @@ struct Simulation::Impl {
                         ob.gap = aheadOldBack - pos[v];
                         ob.speed = aheadOldSpeed;
                         cap = aheadNewBack - pos[v];
+                        // Near the lane end, slow in time for the speed limit of the next lane
+                        // (a turn) even behind a leader.
+                        const double toEnd = laneLen - pos[v];
+                        if (toEnd < sp * sp / (2.0 * t.comfortDecel) + sp * dt && !net.isInternal(LaneId{l}) &&
+                            nextConn[v] != kNone) {
+                            const double limit = net.laneSpeed[net.connVia[nextConn[v]].index()];
+                            ob.maxSafe = std::sqrt(limit * limit + 2.0 * t.comfortDecel * toEnd);
+                        }
                         if (!aheadStayed) {
                             const Obstacle beyond = lookAhead(v, cur, laneLen - pos[v], sp);
                             ob.maxSafe = beyond.maxSafe;
@@ -803,6 +829,11 @@ struct Simulation::Impl {
                     if (vNew < sp - t.emergencyDecel * dt - 1e-9) {
                         // Counted, not prevented: safety comes first.
                         emergencyCount.fetch_add(1, std::memory_order_relaxed);
+                        if (debugGapsOn) {
+                            std::fprintf(stderr, "emergency: t=%.0f veh %u lane %u internal %d pos %.1f/%.1f v %.1f -> %.1f obstacle kind %d gap %.1f (own-lane leader %d) a %.2f cap %.1f maxSafe %.1f obspeed %.1f lc %.0f\n",
+                                         now(), v, l, int(net.isInternal(LaneId{l})), pos[v], laneLen, sp, vNew,
+                                         int(ob.kind), ob.gap, int(k > 0 && aheadStayed), a, cap, ob.maxSafe, ob.speed, lcCooldown[veh[k - (k > 0 ? 1 : 0)]]);
+                        }
                     }
                     a = (vNew - sp) / dt;
                     // Move along the path, possibly across several lanes.
@@ -998,6 +1029,7 @@ struct Simulation::Impl {
                 results[v].outcome = TripOutcome::Removed;
                 results[v].arrival = now();
                 ++counters.removed;
+                --last.running;  // it was counted as running when the moves were applied
             }
         }
     }
