@@ -18,7 +18,9 @@ std::string fixed(double v, int decimals) {
     return os.str();
 }
 
-std::string pct(double share) { return fixed(100.0 * share, 1) + " %"; }
+std::string pct(double share) {
+    return fixed(100.0 * share, 1) + " %";
+}
 
 void row(std::ostringstream& os, const std::string& label, const std::string& value) {
     os << "  " << std::left << std::setw(26) << label << value << '\n';
@@ -42,36 +44,42 @@ std::string infoText(const gis::LoadResult& result, const gis::LoadOptions& opti
         const CitySummary s = summarize(c);
         os << "\nFrame\n";
         row(os, "CRS", c.meta.crsName + (c.meta.epsg ? " (EPSG:" + std::to_string(c.meta.epsg) + ")" : ""));
-        row(os, "origin", "E " + fixed(c.meta.originEasting, 1) + "  N " + fixed(c.meta.originNorthing, 1) +
-                              "  (lon " + fixed(c.meta.originLonDeg, 5) + ", lat " + fixed(c.meta.originLatDeg, 5) + ")");
-        row(os, "extent", fixed(c.extent.width() / 1000.0, 2) + " km x " + fixed(c.extent.height() / 1000.0, 2) +
-                              " km  (x " + fixed(c.extent.min.x, 0) + ".." + fixed(c.extent.max.x, 0) + " m, y " +
-                              fixed(c.extent.min.y, 0) + ".." + fixed(c.extent.max.y, 0) + " m)");
+        row(os, "origin",
+            "E " + fixed(c.meta.originEasting, 1) + "  N " + fixed(c.meta.originNorthing, 1) + "  (lon " +
+                fixed(c.meta.originLonDeg, 5) + ", lat " + fixed(c.meta.originLatDeg, 5) + ")");
+        row(os, "extent",
+            fixed(c.extent.width() / 1000.0, 2) + " km x " + fixed(c.extent.height() / 1000.0, 2) +
+                " km  (x " + fixed(c.extent.min.x, 0) + ".." + fixed(c.extent.max.x, 0) + " m, y " +
+                fixed(c.extent.min.y, 0) + ".." + fixed(c.extent.max.y, 0) + " m)");
         os << "\nRoad network\n";
         row(os, "nodes", std::to_string(s.nodes));
-        row(os, "intersections", std::to_string(s.intersections) + "  (signalised " +
-                                     std::to_string(s.signalisedIntersections) + ", on roundabouts " +
-                                     std::to_string(s.roundaboutNodes) + ")");
-        row(os, "directed links", std::to_string(s.links) + "  (one-way " + std::to_string(s.onewayLinks) +
-                                      ", on bridges " + std::to_string(s.bridgeLinks) + ")");
+        row(os, "intersections",
+            std::to_string(s.intersections) + "  (signalised " + std::to_string(s.signalisedIntersections) +
+                ", on roundabouts " + std::to_string(s.roundaboutNodes) + ")");
+        row(os, "directed links",
+            std::to_string(s.links) + "  (one-way " + std::to_string(s.onewayLinks) + ", on bridges " +
+                std::to_string(s.bridgeLinks) + ")");
         row(os, "turn connections", std::to_string(s.turnConnections));
         row(os, "drivable road length", fixed(s.roadKm, 1) + " km");
         row(os, "lane length", fixed(s.laneKm, 1) + " lane-km");
         for (int k = 0; k < kRoadClassCount; ++k) {
             if (s.roadKmByClass[k] > 0.0) {
-                row(os, "  " + std::string(toString(static_cast<RoadClass>(k))), fixed(s.roadKmByClass[k], 1) + " km");
+                row(os, "  " + std::string(toString(static_cast<RoadClass>(k))),
+                    fixed(s.roadKmByClass[k], 1) + " km");
             }
         }
-        row(os, "strongly connected", pct(s.mainComponentLinkShare) + " of links, " + pct(s.mainComponentLengthShare) +
-                                          " of length (" + std::to_string(s.linksOutsideMain) +
-                                          " links outside, flagged)");
+        row(os, "strongly connected",
+            pct(s.mainComponentLinkShare) + " of links, " + pct(s.mainComponentLengthShare) + " of length (" +
+                std::to_string(s.linksOutsideMain) + " links outside, flagged)");
         os << "\nBuildings\n";
         row(os, "buildings", std::to_string(s.buildings));
-        row(os, "height from data", std::to_string(s.buildingsExplicitHeight) + " explicit, " +
-                                        std::to_string(s.buildingsFromLevels) + " from levels, " +
-                                        std::to_string(s.buildingsDefaultHeight) + " default by use");
+        row(os, "height from data",
+            std::to_string(s.buildingsExplicitHeight) + " explicit, " +
+                std::to_string(s.buildingsFromLevels) + " from levels, " +
+                std::to_string(s.buildingsDefaultHeight) + " default by use");
         for (int u = 0; u < static_cast<int>(BuildingUse::Count); ++u) {
-            row(os, "  " + std::string(toString(static_cast<BuildingUse>(u))), std::to_string(s.buildingsByUse[u]));
+            row(os, "  " + std::string(toString(static_cast<BuildingUse>(u))),
+                std::to_string(s.buildingsByUse[u]));
         }
         row(os, "footprint", fixed(s.buildingFootprintKm2, 3) + " km^2");
         row(os, "residents / jobs", std::to_string(s.residents) + " / " + std::to_string(s.jobs));
@@ -82,24 +90,26 @@ std::string infoText(const gis::LoadResult& result, const gis::LoadOptions& opti
         }
         os << "\nLand use polygons          " << s.landUsePolygons << '\n';
         if (s.hasTerrain) {
-            os << "Terrain                    " << c.terrain.width << " x " << c.terrain.height << " cells of "
-               << fixed(c.terrain.cellSize, 1) << " m, elevation " << fixed(s.terrainMin, 1) << ".."
-               << fixed(s.terrainMax, 1) << " m\n";
+            os << "Terrain                    " << c.terrain.width << " x " << c.terrain.height
+               << " cells of " << fixed(c.terrain.cellSize, 1) << " m, elevation " << fixed(s.terrainMin, 1)
+               << ".." << fixed(s.terrainMax, 1) << " m\n";
         } else {
             os << "Terrain                    none (pass --dem FILE)\n";
         }
     }
     if (!result.layers.empty()) {
-        os << "\nLayers (features read -> roads / buildings / facilities / signals / land use / ignored / skipped)\n";
+        os << "\nLayers (features read -> roads / buildings / facilities / signals / land use / ignored / "
+              "skipped)\n";
         for (const gis::LayerStats& l : result.layers) {
-            os << "  " << std::left << std::setw(22) << l.layer << std::right << std::setw(8) << l.features << " -> "
-               << l.roads << " / " << l.buildings << " / " << l.facilities << " / " << l.trafficSignals << " / " << l.landUse
-               << " / " << l.ignored << " / " << l.skipped << "   [" << l.role << "]\n";
+            os << "  " << std::left << std::setw(22) << l.layer << std::right << std::setw(8) << l.features
+               << " -> " << l.roads << " / " << l.buildings << " / " << l.facilities << " / "
+               << l.trafficSignals << " / " << l.landUse << " / " << l.ignored << " / " << l.skipped << "   ["
+               << l.role << "]\n";
         }
     }
     os << "\nLoad time                  " << fixed(result.seconds, 2) << " s\n";
-    os << "Diagnostics                " << result.report.errorCount() << " errors, " << result.report.warningCount()
-       << " warnings\n";
+    os << "Diagnostics                " << result.report.errorCount() << " errors, "
+       << result.report.warningCount() << " warnings\n";
     const std::string summary = result.report.summary();
     if (!summary.empty()) {
         std::istringstream lines(summary);
@@ -125,10 +135,13 @@ std::string infoJson(const gis::LoadResult& result, const gis::LoadOptions& opti
         const CityModel& c = *result.city;
         const CitySummary s = summarize(c);
         j["crs"] = {{"name", c.meta.crsName}, {"epsg", c.meta.epsg}, {"wkt", c.meta.crsWkt}};
-        j["origin"] = {{"easting_m", c.meta.originEasting}, {"northing_m", c.meta.originNorthing},
-                       {"lon_deg", c.meta.originLonDeg},    {"lat_deg", c.meta.originLatDeg}};
-        j["extent_m"] = {{"min_x", c.extent.min.x}, {"min_y", c.extent.min.y}, {"max_x", c.extent.max.x},
-                         {"max_y", c.extent.max.y}, {"width", c.extent.width()}, {"height", c.extent.height()}};
+        j["origin"] = {{"easting_m", c.meta.originEasting},
+                       {"northing_m", c.meta.originNorthing},
+                       {"lon_deg", c.meta.originLonDeg},
+                       {"lat_deg", c.meta.originLatDeg}};
+        j["extent_m"] = {{"min_x", c.extent.min.x},   {"min_y", c.extent.min.y},
+                         {"max_x", c.extent.max.x},   {"max_y", c.extent.max.y},
+                         {"width", c.extent.width()}, {"height", c.extent.height()}};
         json byClass = json::object();
         for (int k = 0; k < kRoadClassCount; ++k) {
             if (s.roadKmByClass[k] > 0.0) {

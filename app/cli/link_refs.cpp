@@ -11,10 +11,7 @@ namespace ct::cli {
 
 LinkResolver::LinkResolver(const CityModel& city)
     : m_city(city),
-      m_index(city.roads,
-              [&city](LinkId l) {
-                  return city.roads.hasFlag(l, link_flags::kMainComponent);
-              }),
+      m_index(city.roads, [&city](LinkId l) { return city.roads.hasFlag(l, link_flags::kMainComponent); }),
       m_frame(city.meta) {}
 
 std::vector<LinkId> LinkResolver::resolve(const std::string& ref) const {
@@ -44,7 +41,9 @@ std::vector<LinkId> LinkResolver::resolve(const std::string& ref) const {
     return out;
 }
 
-LinkId LinkResolver::nearest(Vec2 p) const { return m_index.nearest(p, 500.0).link; }
+LinkId LinkResolver::nearest(Vec2 p) const {
+    return m_index.nearest(p, 500.0).link;
+}
 
 LinkId LinkResolver::nearestLonLat(double lon, double lat) const {
     const auto p = m_frame.toLocal(lon, lat);
@@ -108,15 +107,17 @@ std::vector<CsvTrip> readTripsCsv(const std::string& path, const LinkResolver& l
     }
     const bool byLink = col.count("from_link") && col.count("to_link");
     const bool byXy = col.count("from_x") && col.count("from_y") && col.count("to_x") && col.count("to_y");
-    const bool byLonLat = col.count("from_lon") && col.count("from_lat") && col.count("to_lon") && col.count("to_lat");
+    const bool byLonLat =
+        col.count("from_lon") && col.count("from_lat") && col.count("to_lon") && col.count("to_lat");
     if (!col.count("id") || !col.count("depart") || !(byLink || byXy || byLonLat)) {
         Diagnostic d;
         d.severity = Severity::Error;
         d.code = "trips.header";
         d.file = path;
         d.line = 1;
-        d.message = "the header needs id, depart and from_link,to_link or from_x,from_y,to_x,to_y or "
-                    "from_lon,from_lat,to_lon,to_lat";
+        d.message =
+            "the header needs id, depart and from_link,to_link or from_x,from_y,to_x,to_y or "
+            "from_lon,from_lat,to_lon,to_lat";
         d.action = "load stopped";
         report.add(std::move(d));
         return trips;
@@ -156,7 +157,8 @@ std::vector<CsvTrip> readTripsCsv(const std::string& path, const LinkResolver& l
         t.from = byXy ? place("from_x", "from_y", "from_link") : place("from_lon", "from_lat", "from_link");
         t.to = byXy ? place("to_x", "to_y", "to_link") : place("to_lon", "to_lat", "to_link");
         if (!t.from.valid() || !t.to.valid()) {
-            problem(lineNo, "trip '" + t.id + "': an origin or destination matches no drivable link (within 500 m)");
+            problem(lineNo,
+                    "trip '" + t.id + "': an origin or destination matches no drivable link (within 500 m)");
             continue;
         }
         trips.push_back(std::move(t));

@@ -84,7 +84,8 @@ std::optional<double> parseDouble(const std::string& s) {
 }
 
 // Returns kOk and fills `o`, or an exit code (help printed or usage error).
-int parseArgs(const std::vector<std::string>& args, Options& o, std::ostream& out, std::ostream& err, bool& done) {
+int parseArgs(const std::vector<std::string>& args, Options& o, std::ostream& out, std::ostream& err,
+              bool& done) {
     done = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -147,6 +148,9 @@ int parseArgs(const std::vector<std::string>& args, Options& o, std::ostream& ou
 }
 
 std::string fixed(double v, int decimals) {
+    if (std::abs(v) < 0.5 * std::pow(10.0, -decimals)) {
+        v = 0;  // no "-0.000"
+    }
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
@@ -158,10 +162,29 @@ std::string branchLabel(const PowerNetwork& net, int k) {
            std::to_string(net.buses[static_cast<std::size_t>(br.to)].number);
 }
 
-int busNumber(const PowerNetwork& net, int b) { return net.buses[static_cast<std::size_t>(b)].number; }
+int busNumber(const PowerNetwork& net, int b) {
+    return net.buses[static_cast<std::size_t>(b)].number;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Text summary.
+
+void printSlacks(const PowerNetwork& net, const PowerFlowResult& r, std::ostream& out) {
+    for (const auto& isl : r.islands) {
+        if (!isl.energised) {
+            continue;
+        }
+        double p = 0, q = 0;
+        for (std::size_t g = 0; g < net.gens.size(); ++g) {
+            if (r.genOn[g] && net.gens[g].bus == isl.slackBus) {
+                p += r.genPMW[g];
+                q += r.genQMVAr[g];
+            }
+        }
+        out << "slack: bus " << busNumber(net, isl.slackBus) << ": " << fixed(p, 2) << " MW, " << fixed(q, 2)
+            << " MVAr\n";
+    }
+}
 
 void printSummary(const Options& o, const PowerNetwork& net, const PowerFlowResult& r, double solveMs,
                   std::ostream& out) {
@@ -206,26 +229,20 @@ void printSummary(const Options& o, const PowerNetwork& net, const PowerFlowResu
         }
     }
     if (lo >= 0) {
-        out << "voltage: min " << fixed(r.vmPu[static_cast<std::size_t>(lo)], 4) << " p.u. at bus "
-            << busNumber(net, lo) << ", max " << fixed(r.vmPu[static_cast<std::size_t>(hi)], 4) << " p.u. at bus "
+        out << (r.converged ? "voltage" : "voltage (last iterate)") << ": min "
+            << fixed(r.vmPu[static_cast<std::size_t>(lo)], 4) << " p.u. at bus " << busNumber(net, lo)
+            << ", max " << fixed(r.vmPu[static_cast<std::size_t>(hi)], 4) << " p.u. at bus "
             << busNumber(net, hi) << '\n';
     }
-    out << "generation: " << fixed(r.generationMW, 2) << " MW, " << fixed(r.generationMVAr, 2) << " MVAr\n";
-    out << "load: " << fixed(r.loadServedMW, 2) << " MW served, " << fixed(r.loadLostMW, 2) << " MW lost\n";
-    out << "losses: " << fixed(r.lossMW, 3) << " MW\n";
-    for (const auto& isl : r.islands) {
-        if (!isl.energised) {
-            continue;
-        }
-        double p = 0, q = 0;
-        for (std::size_t g = 0; g < net.gens.size(); ++g) {
-            if (r.genOn[g] && net.gens[g].bus == isl.slackBus) {
-                p += r.genPMW[g];
-                q += r.genQMVAr[g];
-            }
-        }
-        out << "slack: bus " << busNumber(net, isl.slackBus) << ": " << fixed(p, 2) << " MW, " << fixed(q, 2)
+    if (!r.converged) {
+        out << "generation, load, losses: not reported without a solution\n";
+    } else {
+        out << "generation: " << fixed(r.generationMW, 2) << " MW, " << fixed(r.generationMVAr, 2)
             << " MVAr\n";
+        out << "load: " << fixed(r.loadServedMW, 2) << " MW served, " << fixed(r.loadLostMW, 2)
+            << " MW lost\n";
+        out << "losses: " << fixed(r.lossMW, 3) << " MW\n";
+        printSlacks(net, r, out);
     }
     const auto over = power::findOverloads(net, r);
     out << "overloaded branches: " << (over.empty() ? "none" : std::to_string(over.size())) << '\n';
@@ -237,7 +254,8 @@ void printSummary(const Options& o, const PowerNetwork& net, const PowerFlowResu
 }
 
 void printNMinus1(const PowerNetwork& net, const power::NMinus1Report& rep, std::ostream& out) {
-    const auto bad = std::count_if(rep.cases.begin(), rep.cases.end(), [](const auto& c) { return c.hasViolation(); });
+    const auto bad =
+        std::count_if(rep.cases.begin(), rep.cases.end(), [](const auto& c) { return c.hasViolation(); });
     out << "N-1: " << rep.cases.size() << " branch outages, " << bad << " with violations\n";
     for (const auto& c : rep.cases) {
         if (!c.hasViolation()) {
@@ -268,10 +286,11 @@ void printNMinus1(const PowerNetwork& net, const power::NMinus1Report& rep, std:
 
 void printCascade(const PowerNetwork& net, const power::CascadeResult& c, std::ostream& out) {
     out << "cascade: " << c.trips.size() << " trips in " << c.steps << " steps, "
-        << (c.stable ? "stable" : "NOT stable (step limit)") << ", " << fixed(c.loadLostMW, 2) << " MW lost\n";
+        << (c.stable ? "stable" : "NOT stable (step limit)") << ", " << fixed(c.loadLostMW, 2)
+        << " MW lost\n";
     for (const auto& t : c.trips) {
-        out << "  step " << t.step << ": " << branchLabel(net, t.branch) << " tripped at " << fixed(t.flowMVA, 1)
-            << " MVA of " << fixed(t.rateAMVA, 1) << '\n';
+        out << "  step " << t.step << ": " << branchLabel(net, t.branch) << " tripped at "
+            << fixed(t.flowMVA, 1) << " MVA of " << fixed(t.rateAMVA, 1) << '\n';
     }
 }
 
@@ -319,13 +338,14 @@ nlohmann::json flowJson(const PowerNetwork& net, const PowerFlowResult& r) {
         for (int b : isl.buses) {
             members.push_back(busNumber(net, b));
         }
-        islands.push_back({{"buses", members},
-                           {"slack_bus", isl.slackBus >= 0 ? json(busNumber(net, isl.slackBus)) : json(nullptr)},
-                           {"energised", isl.energised},
-                           {"converged", isl.converged},
-                           {"used_dc", isl.usedDc},
-                           {"iterations", isl.iterations},
-                           {"load_mw", isl.loadMW}});
+        islands.push_back(
+            {{"buses", members},
+             {"slack_bus", isl.slackBus >= 0 ? json(busNumber(net, isl.slackBus)) : json(nullptr)},
+             {"energised", isl.energised},
+             {"converged", isl.converged},
+             {"used_dc", isl.usedDc},
+             {"iterations", isl.iterations},
+             {"load_mw", isl.loadMW}});
     }
     return {{"method", power::toString(r.method)},
             {"converged", r.converged},
@@ -349,7 +369,8 @@ nlohmann::json nMinus1Json(const PowerNetwork& net, const power::NMinus1Report& 
     for (const auto& c : rep.cases) {
         json over = json::array(), volt = json::array();
         for (const auto& ov : c.overloads) {
-            over.push_back({{"branch", ov.branch + 1}, {"flow_mva", ov.flowMVA}, {"loading_pct", ov.loadingPct}});
+            over.push_back(
+                {{"branch", ov.branch + 1}, {"flow_mva", ov.flowMVA}, {"loading_pct", ov.loadingPct}});
         }
         for (const auto& vv : c.voltageViolations) {
             volt.push_back({{"bus", busNumber(net, vv.bus)}, {"vm_pu", vv.vmPu}});
@@ -410,7 +431,8 @@ int runPowerCommand(const std::vector<std::string>& args, std::ostream& out, std
     } else {
         net = power::readMatpowerCase(o.casePath, report);
     }
-    const double loadMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const double loadMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     for (const Diagnostic& d : report.items()) {
         if (d.severity != Severity::Info && !o.json) {
             err << format(d) << '\n';
@@ -418,7 +440,9 @@ int runPowerCommand(const std::vector<std::string>& args, std::ostream& out, std
     }
     if (!net) {
         if (o.json) {
-            out << nlohmann::json{{"case", o.casePath}, {"loaded", false}, {"diagnostics", diagnosticsJson(report)}}
+            out << nlohmann::json{{"case", o.casePath},
+                                  {"loaded", false},
+                                  {"diagnostics", diagnosticsJson(report)}}
                        .dump(2)
                 << '\n';
         }
@@ -429,7 +453,8 @@ int runPowerCommand(const std::vector<std::string>& args, std::ostream& out, std
 
     const auto t1 = std::chrono::steady_clock::now();
     const PowerFlowResult r = power::solvePowerFlow(*net, o.flow);
-    const double solveMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
+    const double solveMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
 
     std::optional<power::NMinus1Report> n1;
     if (o.nMinus1) {

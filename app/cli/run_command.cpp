@@ -27,8 +27,8 @@ namespace {
 std::string clockText(double t) {
     const auto s = static_cast<long>(std::floor(t));
     std::ostringstream os;
-    os << std::setfill('0') << std::setw(2) << (s / 3600) << ':' << std::setw(2) << (s / 60 % 60) << ':' << std::setw(2)
-       << (s % 60);
+    os << std::setfill('0') << std::setw(2) << (s / 3600) << ':' << std::setw(2) << (s / 60 % 60) << ':'
+       << std::setw(2) << (s % 60);
     return os.str();
 }
 
@@ -166,7 +166,8 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     if (report.hasErrors()) {
         return failWith(report);
     }
-    std::stable_sort(events.begin(), events.end(), [](const Pending& a, const Pending& b) { return a.time < b.time; });
+    std::stable_sort(events.begin(), events.end(),
+                     [](const Pending& a, const Pending& b) { return a.time < b.time; });
 
     traffic::SimOptions so;
     so.step = spec->step;
@@ -181,9 +182,9 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         sim.addSignalApproachDetectors();
     }
     if (!quiet) {
-        err << "Simulating " << spec->name << ": " << tripCount << " trips on " << net.linkCount() << " links ("
-            << net.laneCount() << " lanes), " << clockText(clock0) << " to " << clockText(clock0 + spec->duration)
-            << "\n";
+        err << "Simulating " << spec->name << ": " << tripCount << " trips on " << net.linkCount()
+            << " links (" << net.laneCount() << " lanes), " << clockText(clock0) << " to "
+            << clockText(clock0 + spec->duration) << "\n";
     }
 
     // The run, with a progress bar (rewritten in place on a terminal, every 10 % otherwise).
@@ -203,8 +204,9 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
                 }
             }
             if (!quiet) {
-                err << (tty ? "\r" : "") << clockText(clock0 + sim.time()) << " " << (e.close ? "closed " : "opened ")
-                    << e.ref << " (" << e.links.size() << " links)" << (tty ? "\033[K" : "") << "\n";
+                err << (tty ? "\r" : "") << clockText(clock0 + sim.time()) << " "
+                    << (e.close ? "closed " : "opened ") << e.ref << " (" << e.links.size() << " links)"
+                    << (tty ? "\033[K" : "") << "\n";
             }
         }
         sim.step();
@@ -214,14 +216,15 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
             lastShown = pct;
             const int bar = pct / 4;
             err << (tty ? "\r" : "") << "[" << std::string(static_cast<std::size_t>(bar), '#')
-                << std::string(static_cast<std::size_t>(25 - bar), '.') << "] " << std::setw(3) << pct << "%  "
-                << clockText(clock0 + sim.time()) << "  running " << sim.lastStep().running << "  arrived "
-                << sim.counters().arrived << "  speed " << fixed(sim.lastStep().meanSpeed * 3.6, 0) << " km/h"
-                << (tty ? "\033[K" : "\n");
+                << std::string(static_cast<std::size_t>(25 - bar), '.') << "] " << std::setw(3) << pct
+                << "%  " << clockText(clock0 + sim.time()) << "  running " << sim.lastStep().running
+                << "  arrived " << sim.counters().arrived << "  speed "
+                << fixed(sim.lastStep().meanSpeed * 3.6, 0) << " km/h" << (tty ? "\033[K" : "\n");
         }
     }
     kpi.finish(sim);
-    const double simSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - simStart).count();
+    const double simSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - simStart).count();
     if (!quiet && tty) {
         err << "\n";
     }
@@ -235,14 +238,17 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     }
     std::string werr;
     bool ok = writeFileAtomically(dir + "tripinfo.csv", traffic::tripinfoCsv(sim.trips()), &werr) &&
-              writeFileAtomically(dir + "link_stats.csv", traffic::linkStatsCsv(net, sim.linkIntervals(), names), &werr) &&
+              writeFileAtomically(dir + "link_stats.csv",
+                                  traffic::linkStatsCsv(net, sim.linkIntervals(), names), &werr) &&
               writeFileAtomically(dir + "kpi.csv", traffic::kpiCsv(kpi.samples()), &werr) &&
               writeFileAtomically(dir + "detectors.csv", traffic::detectorsCsv(sim, net, names), &werr);
     if (ok && spec->geopackage) {
-        gis::LinkLayer total{"links_total", {"flow_vph", "density_vpkm", "speed_kmh", "travel_time_s", "delay_index"}, {}};
-        gis::LinkLayer perInterval{"link_intervals",
-                                   {"begin_s", "end_s", "flow_vph", "density_vpkm", "speed_kmh", "travel_time_s"},
-                                   {}};
+        gis::LinkLayer total{
+            "links_total", {"flow_vph", "density_vpkm", "speed_kmh", "travel_time_s", "delay_index"}, {}};
+        gis::LinkLayer perInterval{
+            "link_intervals",
+            {"begin_s", "end_s", "flow_vph", "density_vpkm", "speed_kmh", "travel_time_s"},
+            {}};
         std::vector<double> entered(net.linkCount(), 0), vehS(net.linkCount(), 0), spd(net.linkCount(), 0);
         double span = 0;
         for (const traffic::LinkInterval& in : sim.linkIntervals()) {
@@ -253,7 +259,8 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
                 spd[l] += in.speedSum[l];
                 if (in.entered[l] > 0 || in.vehicleSeconds[l] > 0) {
                     const traffic::LinkFigures f = traffic::linkFigures(net, in, l);
-                    perInterval.rows.push_back({l, {in.begin, in.end, f.flow, f.density, f.speed * 3.6, f.travelTime}});
+                    perInterval.rows.push_back(
+                        {l, {in.begin, in.end, f.flow, f.density, f.speed * 3.6, f.travelTime}});
                 }
             }
         }
@@ -263,8 +270,8 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
             const double tt = v > 0.1 ? net.linkLength[l] / v : net.linkLength[l] / net.linkSpeed[l];
             const double freeTt = net.linkLength[l] / net.linkSpeed[l];
             total.rows.push_back({l,
-                                  {span > 0 ? entered[l] * 3600 / span : 0.0, span > 0 ? vehS[l] / span / km : 0.0,
-                                   v * 3.6, tt, tt / freeTt}});
+                                  {span > 0 ? entered[l] * 3600 / span : 0.0,
+                                   span > 0 ? vehS[l] / span / km : 0.0, v * 3.6, tt, tt / freeTt}});
         }
         ok = gis::writeLinkGeoPackage(dir + "links.gpkg", city, {total, perInterval}, &werr);
     }
@@ -286,8 +293,8 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     js["file"] = spec->file;
     js["seed"] = spec->seed;
     js["duration_s"] = spec->duration;
-    js["trips"] = {{"total", tripCount},  {"inserted", c.inserted}, {"arrived", c.arrived},
-                   {"running", c.running}, {"pending", c.pending},  {"no_route", c.noRoute},
+    js["trips"] = {{"total", tripCount},   {"inserted", c.inserted},   {"arrived", c.arrived},
+                   {"running", c.running}, {"pending", c.pending},     {"no_route", c.noRoute},
                    {"removed", c.removed}, {"teleports", c.teleports}, {"reroutes", c.reroutes}};
     js["mean_travel_time_s"] = done > 0 ? ttSum / done : 0.0;
     js["mean_time_loss_s"] = done > 0 ? lossSum / done : 0.0;
@@ -297,7 +304,8 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     js["vehicle_hours_delay"] = tot.vehicleHoursDelay;
     js["co2_kg"] = tot.co2;
     js["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-    js["vehicle_updates_per_second"] = simSeconds > 0 ? static_cast<double>(c.vehicleUpdates) / simSeconds : 0.0;
+    js["vehicle_updates_per_second"] =
+        simSeconds > 0 ? static_cast<double>(c.vehicleUpdates) / simSeconds : 0.0;
     js["state_hash"] = std::to_string(sim.stateHash());
     if (ok) {
         ok = writeFileAtomically(dir + "summary.json", js.dump(2) + "\n", &werr);
@@ -307,17 +315,17 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         return kExitLoadError;
     }
 
-    out << "Scenario " << spec->name << " (" << clockText(clock0) << " - " << clockText(clock0 + spec->duration)
-        << ", seed " << spec->seed << ")\n";
-    out << "  trips          " << tripCount << " planned, " << c.inserted << " departed, " << c.arrived << " arrived, "
-        << c.running << " still driving, " << c.pending << " waiting to depart\n";
-    out << "  problems       " << c.noRoute << " without route, " << c.teleports << " teleports (gridlock), " << c.removed
-        << " removed\n";
+    out << "Scenario " << spec->name << " (" << clockText(clock0) << " - "
+        << clockText(clock0 + spec->duration) << ", seed " << spec->seed << ")\n";
+    out << "  trips          " << tripCount << " planned, " << c.inserted << " departed, " << c.arrived
+        << " arrived, " << c.running << " still driving, " << c.pending << " waiting to depart\n";
+    out << "  problems       " << c.noRoute << " without route, " << c.teleports << " teleports (gridlock), "
+        << c.removed << " removed\n";
     out << "  travel time    " << fixed(done > 0 ? ttSum / done / 60 : 0.0, 1) << " min mean, time loss "
         << fixed(done > 0 ? lossSum / done / 60 : 0.0, 1) << " min mean\n";
     out << "  network        mean speed " << fixed(tot.meanSpeed * 3.6, 1) << " km/h, delay index "
-        << fixed(tot.delayIndex, 2) << ", " << fixed(tot.vehicleHoursDelay, 0) << " vehicle-hours of delay, CO2 "
-        << fixed(tot.co2 / 1000, 2) << " t\n";
+        << fixed(tot.delayIndex, 2) << ", " << fixed(tot.vehicleHoursDelay, 0)
+        << " vehicle-hours of delay, CO2 " << fixed(tot.co2 / 1000, 2) << " t\n";
     out << "  performance    " << fixed(simSeconds, 1) << " s simulating, "
         << fixed(simSeconds > 0 ? static_cast<double>(c.vehicleUpdates) / simSeconds / 1e6 : 0.0, 2)
         << " M vehicle-updates/s\n";

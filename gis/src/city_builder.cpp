@@ -12,34 +12,62 @@ namespace {
 // Building uses by OSM building=* value (OSM wiki "Key:building").
 const std::map<std::string, BuildingUse, std::less<>>& buildingUses() {
     static const std::map<std::string, BuildingUse, std::less<>> kUses{
-        {"residential", BuildingUse::Residential}, {"house", BuildingUse::Residential},
-        {"apartments", BuildingUse::Residential},  {"detached", BuildingUse::Residential},
-        {"semidetached_house", BuildingUse::Residential}, {"terrace", BuildingUse::Residential},
-        {"bungalow", BuildingUse::Residential},    {"dormitory", BuildingUse::Residential},
-        {"farm", BuildingUse::Residential},        {"houseboat", BuildingUse::Residential},
-        {"static_caravan", BuildingUse::Residential}, {"cabin", BuildingUse::Residential},
-        {"commercial", BuildingUse::Commercial},   {"retail", BuildingUse::Commercial},
-        {"office", BuildingUse::Commercial},       {"supermarket", BuildingUse::Commercial},
-        {"kiosk", BuildingUse::Commercial},        {"hotel", BuildingUse::Commercial},
-        {"mixed_use", BuildingUse::Commercial},    {"industrial", BuildingUse::Industrial},
-        {"warehouse", BuildingUse::Industrial},    {"manufacture", BuildingUse::Industrial},
-        {"factory", BuildingUse::Industrial},      {"hangar", BuildingUse::Industrial},
-        {"storage_tank", BuildingUse::Industrial}, {"public", BuildingUse::Public},
-        {"civic", BuildingUse::Public},            {"government", BuildingUse::Public},
-        {"school", BuildingUse::Public},           {"university", BuildingUse::Public},
-        {"college", BuildingUse::Public},          {"kindergarten", BuildingUse::Public},
-        {"hospital", BuildingUse::Public},         {"church", BuildingUse::Public},
-        {"cathedral", BuildingUse::Public},        {"chapel", BuildingUse::Public},
-        {"mosque", BuildingUse::Public},           {"synagogue", BuildingUse::Public},
-        {"temple", BuildingUse::Public},           {"fire_station", BuildingUse::Public},
-        {"police", BuildingUse::Public},           {"train_station", BuildingUse::Public},
-        {"transportation", BuildingUse::Public},   {"sports_hall", BuildingUse::Public},
-        {"stadium", BuildingUse::Public},          {"townhall", BuildingUse::Public},
-        {"garage", BuildingUse::Other},            {"garages", BuildingUse::Other},
-        {"shed", BuildingUse::Other},              {"roof", BuildingUse::Other},
-        {"hut", BuildingUse::Other},               {"barn", BuildingUse::Other},
-        {"carport", BuildingUse::Other},           {"greenhouse", BuildingUse::Other},
-        {"parking", BuildingUse::Other},           {"service", BuildingUse::Other},
+        {"residential", BuildingUse::Residential},
+        {"house", BuildingUse::Residential},
+        {"apartments", BuildingUse::Residential},
+        {"detached", BuildingUse::Residential},
+        {"semidetached_house", BuildingUse::Residential},
+        {"terrace", BuildingUse::Residential},
+        {"bungalow", BuildingUse::Residential},
+        {"dormitory", BuildingUse::Residential},
+        {"farm", BuildingUse::Residential},
+        {"houseboat", BuildingUse::Residential},
+        {"static_caravan", BuildingUse::Residential},
+        {"cabin", BuildingUse::Residential},
+        {"commercial", BuildingUse::Commercial},
+        {"retail", BuildingUse::Commercial},
+        {"office", BuildingUse::Commercial},
+        {"supermarket", BuildingUse::Commercial},
+        {"kiosk", BuildingUse::Commercial},
+        {"hotel", BuildingUse::Commercial},
+        {"mixed_use", BuildingUse::Commercial},
+        {"industrial", BuildingUse::Industrial},
+        {"warehouse", BuildingUse::Industrial},
+        {"manufacture", BuildingUse::Industrial},
+        {"factory", BuildingUse::Industrial},
+        {"hangar", BuildingUse::Industrial},
+        {"storage_tank", BuildingUse::Industrial},
+        {"public", BuildingUse::Public},
+        {"civic", BuildingUse::Public},
+        {"government", BuildingUse::Public},
+        {"school", BuildingUse::Public},
+        {"university", BuildingUse::Public},
+        {"college", BuildingUse::Public},
+        {"kindergarten", BuildingUse::Public},
+        {"hospital", BuildingUse::Public},
+        {"church", BuildingUse::Public},
+        {"cathedral", BuildingUse::Public},
+        {"chapel", BuildingUse::Public},
+        {"mosque", BuildingUse::Public},
+        {"synagogue", BuildingUse::Public},
+        {"temple", BuildingUse::Public},
+        {"fire_station", BuildingUse::Public},
+        {"police", BuildingUse::Public},
+        {"train_station", BuildingUse::Public},
+        {"transportation", BuildingUse::Public},
+        {"sports_hall", BuildingUse::Public},
+        {"stadium", BuildingUse::Public},
+        {"townhall", BuildingUse::Public},
+        {"garage", BuildingUse::Other},
+        {"garages", BuildingUse::Other},
+        {"shed", BuildingUse::Other},
+        {"roof", BuildingUse::Other},
+        {"hut", BuildingUse::Other},
+        {"barn", BuildingUse::Other},
+        {"carport", BuildingUse::Other},
+        {"greenhouse", BuildingUse::Other},
+        {"parking", BuildingUse::Other},
+        {"service", BuildingUse::Other},
     };
     return kUses;
 }
@@ -55,7 +83,8 @@ std::optional<FacilityKind> facilityKind(const Tags& t) {
     if (a == "police") {
         return FacilityKind::Police;
     }
-    if (a == "shelter" || t.getOr("emergency", "") == "assembly_point" || t.getOr("social_facility", "") == "shelter") {
+    if (a == "shelter" || t.getOr("emergency", "") == "assembly_point" ||
+        t.getOr("social_facility", "") == "shelter") {
         return FacilityKind::Shelter;
     }
     if (a == "school") {
@@ -75,8 +104,8 @@ std::optional<LandUseKind> landUseKind(const Tags& t) {
     if (lu == "industrial") {
         return LandUseKind::Industrial;
     }
-    if (lu == "grass" || lu == "recreation_ground" || lu == "village_green" || t.getOr("leisure", "") == "park" ||
-        t.getOr("leisure", "") == "garden") {
+    if (lu == "grass" || lu == "recreation_ground" || lu == "village_green" ||
+        t.getOr("leisure", "") == "park" || t.getOr("leisure", "") == "garden") {
         return LandUseKind::Park;
     }
     if (lu == "farmland" || lu == "meadow" || lu == "orchard" || lu == "vineyard" || lu == "farmyard") {
@@ -147,8 +176,8 @@ void CityBuilder::add(SourceFeature& f, LayerRole role, LayerStats& stats) {
     }
     const auto wrongGeometry = [&](const char* expected) {
         ++stats.skipped;
-        warn(f, "geometry.wrong_type", std::string("a ") + toString(role) + " layer needs " + expected + " geometries",
-             "skipped");
+        warn(f, "geometry.wrong_type",
+             std::string("a ") + toString(role) + " layer needs " + expected + " geometries", "skipped");
     };
     bool used = false;
     switch (f.kind) {
@@ -186,7 +215,8 @@ void CityBuilder::add(SourceFeature& f, LayerRole role, LayerStats& stats) {
                 wrongGeometry(role == LayerRole::Roads ? "line" : "polygon");
                 return;
             }
-            if ((role == LayerRole::Auto || role == LayerRole::Signals) && f.tags.getOr("highway", "") == "traffic_signals") {
+            if ((role == LayerRole::Auto || role == LayerRole::Signals) &&
+                f.tags.getOr("highway", "") == "traffic_signals") {
                 m_roads.addSignal(f.parts.front().front());
                 ++m_signals;
                 ++stats.trafficSignals;
@@ -283,7 +313,8 @@ bool CityBuilder::addRoad(const SourceFeature& f) {
     if (const auto ms = f.tags.get("maxspeed")) {
         if (const auto v = parseSpeedMps(*ms)) {
             w.speedMps = *v;
-        } else if (*ms != "none" && *ms != "signals" && *ms != "variable" && ms->find(':') == std::string_view::npos) {
+        } else if (*ms != "none" && *ms != "signals" && *ms != "variable" &&
+                   ms->find(':') == std::string_view::npos) {
             warn(f, "road.maxspeed_value", "maxspeed='" + std::string(*ms) + "' is not a speed",
                  "used the class default");
         }
@@ -329,7 +360,8 @@ bool CityBuilder::addBuilding(const SourceFeature& f) {
             pb.height = *v;
             pb.heightSource = HeightSource::Explicit;
         } else {
-            warn(f, "building.height_value", "height='" + std::string(*h) + "' is not a plausible height in m",
+            warn(f, "building.height_value",
+                 "height='" + std::string(*h) + "' is not a plausible height in m",
                  "used building:levels or the default height");
         }
     }
@@ -342,8 +374,8 @@ bool CityBuilder::addBuilding(const SourceFeature& f) {
                 pb.heightSource = HeightSource::Levels;
             }
         } else {
-            warn(f, "building.levels_value", "building:levels='" + std::string(*l) + "' is not a storey count",
-                 "ignored");
+            warn(f, "building.levels_value",
+                 "building:levels='" + std::string(*l) + "' is not a storey count", "ignored");
         }
     }
     if (const auto r = f.tags.get("residents")) {
@@ -362,7 +394,8 @@ bool CityBuilder::addBuilding(const SourceFeature& f) {
         const auto& ring = f.parts[partIndex];
         const double a = signedArea(ring);
         if (ring.size() < 3 || std::abs(a) < 1.0) {
-            warn(f, "geometry.degenerate_polygon", "a building footprint has less than 1 m^2 of area", "skipped");
+            warn(f, "geometry.degenerate_polygon", "a building footprint has less than 1 m^2 of area",
+                 "skipped");
             continue;
         }
         PendingBuilding part = pb;
@@ -385,9 +418,9 @@ bool CityBuilder::addFacility(const SourceFeature& f) {
     Vec2 pos = f.parts.front().front();
     if (f.kind == GeomKind::Polygon) {
         // The centroid of the largest part.
-        const auto& biggest = *std::max_element(f.parts.begin(), f.parts.end(), [](const auto& a, const auto& b) {
-            return std::abs(signedArea(a)) < std::abs(signedArea(b));
-        });
+        const auto& biggest = *std::max_element(
+            f.parts.begin(), f.parts.end(),
+            [](const auto& a, const auto& b) { return std::abs(signedArea(a)) < std::abs(signedArea(b)); });
         pos = ringCentroid(biggest);
     }
     m_facilities.push_back({*kind, std::string(f.tags.getOr("name", "")), pos, f.id});
@@ -466,7 +499,8 @@ CityModel CityBuilder::build() {
         if (pb.heightSource == HeightSource::Default) {
             pb.height = defaultHeight(pb.use);
         }
-        const int levels = pb.levels > 0 ? pb.levels : std::max(1, static_cast<int>(std::lround(pb.height / kLevelHeight)));
+        const int levels =
+            pb.levels > 0 ? pb.levels : std::max(1, static_cast<int>(std::lround(pb.height / kLevelHeight)));
         // Occupants from floor area when the data does not give them (docs/data-schema.md).
         const double floor = area * levels;
         long residents = pb.residents, jobs = pb.jobs;

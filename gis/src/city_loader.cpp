@@ -68,18 +68,20 @@ LoadResult loadCity(const LoadOptions& options) {
     }
     CityBuilder builder(report);
     for (const auto& [path, ds] : opened) {
-        readFeatures(path, *ds, frame, mapping,
-                     [&](SourceFeature& f, LayerRole role, LayerStats& st) { builder.add(f, role, st); },
-                     result.layers, report);
+        readFeatures(
+            path, *ds, frame, mapping,
+            [&](SourceFeature& f, LayerRole role, LayerStats& st) { builder.add(f, role, st); },
+            result.layers, report);
     }
     if (report.hasErrors()) {
         return finishTiming();
     }
     CityModel city = builder.build();
     if (city.roads.linkCount() == 0 && city.buildings.count() == 0) {
-        report.error("source.nothing_found", options.vectorSources.front(),
-                     "no roads and no buildings were found in the sources; check the layers (citytwin info --json "
-                     "lists what each layer gave) or pass a mapping with --mapping");
+        report.error(
+            "source.nothing_found", options.vectorSources.front(),
+            "no roads and no buildings were found in the sources; check the layers (citytwin info --json "
+            "lists what each layer gave) or pass a mapping with --mapping");
         return finishTiming();
     }
 

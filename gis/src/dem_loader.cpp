@@ -21,7 +21,8 @@ bool loadTerrain(const std::string& path, const LocalFrame& frame, Terrain& out,
         return false;
     }
     GdalErrorCapture capture;
-    DatasetPtr src(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    DatasetPtr src(static_cast<GDALDataset*>(
+        GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
     if (!src || src->GetRasterCount() < 1) {
         const std::string why = capture.joined();
         report.error("dem.unreadable", path,
@@ -38,11 +39,13 @@ bool loadTerrain(const std::string& path, const LocalFrame& frame, Terrain& out,
     char* dstWkt = nullptr;
     srs->exportToWkt(&srcWkt);
     frame.crs.exportToWkt(&dstWkt);
-    DatasetPtr warped(static_cast<GDALDataset*>(GDALAutoCreateWarpedVRT(src.get(), srcWkt, dstWkt, GRA_Bilinear, 0.125, nullptr)));
+    DatasetPtr warped(static_cast<GDALDataset*>(
+        GDALAutoCreateWarpedVRT(src.get(), srcWkt, dstWkt, GRA_Bilinear, 0.125, nullptr)));
     CPLFree(srcWkt);
     CPLFree(dstWkt);
     if (!warped) {
-        report.error("dem.reproject", path, "the terrain cannot be reprojected into the city's CRS: " + capture.joined());
+        report.error("dem.reproject", path,
+                     "the terrain cannot be reprojected into the city's CRS: " + capture.joined());
         return false;
     }
     double gt[6];

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "citytwin/sim/geometry.h"
 #include "citytwin/gis/city_loader.h"
+#include "citytwin/sim/geometry.h"
 #include "tags.h"
 
 namespace ct::gis {
@@ -25,6 +25,5 @@ struct SourceFeature {
     bool repaired = false;                 ///< a self-intersecting polygon was made valid
     Tags tags;
 };
-
 
 }  // namespace ct::gis

@@ -16,9 +16,13 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------------------------------------
 // GDAL error capture
 
-GdalErrorCapture::GdalErrorCapture() { CPLPushErrorHandlerEx(&GdalErrorCapture::handler, this); }
+GdalErrorCapture::GdalErrorCapture() {
+    CPLPushErrorHandlerEx(&GdalErrorCapture::handler, this);
+}
 
-GdalErrorCapture::~GdalErrorCapture() { CPLPopErrorHandler(); }
+GdalErrorCapture::~GdalErrorCapture() {
+    CPLPopErrorHandler();
+}
 
 void GdalErrorCapture::handler(CPLErr cls, CPLErrorNum /*num*/, const char* msg) {
     auto* self = static_cast<GdalErrorCapture*>(CPLGetErrorHandlerUserData());
@@ -27,7 +31,9 @@ void GdalErrorCapture::handler(CPLErr cls, CPLErrorNum /*num*/, const char* msg)
     }
 }
 
-std::vector<GdalErrorCapture::Message> GdalErrorCapture::take() { return std::exchange(m_messages, {}); }
+std::vector<GdalErrorCapture::Message> GdalErrorCapture::take() {
+    return std::exchange(m_messages, {});
+}
 
 std::string GdalErrorCapture::joined() const {
     std::string out;
@@ -73,25 +79,29 @@ DatasetPtr openVector(const std::string& path, DiagnosticReport& report) {
         return nullptr;
     }
     GdalErrorCapture capture;
-    auto* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    auto* ds = static_cast<GDALDataset*>(
+        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
     if (ds == nullptr) {
         // Say why: a raster where vector data was expected, a folder, or unreadable content.
-        auto* raster = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+        auto* raster = static_cast<GDALDataset*>(
+            GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
         if (raster != nullptr) {
             std::ostringstream msg;
-            msg << "this is a raster (" << raster->GetDriver()->GetDescription() << ", " << raster->GetRasterXSize()
-                << " x " << raster->GetRasterYSize() << " cells, " << raster->GetRasterCount()
-                << " band(s)), not vector data; give a terrain raster with --dem";
+            msg << "this is a raster (" << raster->GetDriver()->GetDescription() << ", "
+                << raster->GetRasterXSize() << " x " << raster->GetRasterYSize() << " cells, "
+                << raster->GetRasterCount() << " band(s)), not vector data; give a terrain raster with --dem";
             GDALClose(raster);
             report.error("source.raster_as_vector", path, msg.str());
         } else if (fs::is_directory(st)) {
-            report.error("source.folder", path,
-                         "this is a folder that holds no GIS layers GDAL can read; give a GIS file (GeoPackage, "
-                         "GeoJSON, Shapefile, .osm/.pbf) or a folder of Shapefiles");
+            report.error(
+                "source.folder", path,
+                "this is a folder that holds no GIS layers GDAL can read; give a GIS file (GeoPackage, "
+                "GeoJSON, Shapefile, .osm/.pbf) or a folder of Shapefiles");
         } else {
             const std::string why = capture.joined();
-            report.error("source.unreadable", path,
-                         "GDAL cannot read this file as vector data" + (why.empty() ? std::string() : ": " + why));
+            report.error(
+                "source.unreadable", path,
+                "GDAL cannot read this file as vector data" + (why.empty() ? std::string() : ": " + why));
         }
         return nullptr;
     }
@@ -102,10 +112,11 @@ DatasetPtr openVector(const std::string& path, DiagnosticReport& report) {
             continue;
         }
         const bool crs = m.text.find("crs") != std::string::npos || m.text.find("CRS") != std::string::npos;
-        report.error(crs ? "crs.unknown" : "source.open_failure", path,
-                     (crs ? std::string("the file names a coordinate reference system that PROJ does not know (GDAL: ")
-                          : std::string("GDAL failed while opening the file (GDAL: ")) +
-                         m.text + ")");
+        report.error(
+            crs ? "crs.unknown" : "source.open_failure", path,
+            (crs ? std::string("the file names a coordinate reference system that PROJ does not know (GDAL: ")
+                 : std::string("GDAL failed while opening the file (GDAL: ")) +
+                m.text + ")");
     }
     if (report.hasErrors()) {
         GDALClose(ds);
@@ -114,8 +125,9 @@ DatasetPtr openVector(const std::string& path, DiagnosticReport& report) {
     if (ds->GetLayerCount() == 0) {
         GDALClose(ds);
         report.error(fs::is_directory(st) ? "source.folder" : "source.no_layers", path,
-                     fs::is_directory(st) ? "this folder holds no vector layers; give a GIS file or a folder of Shapefiles"
-                                          : "the file has no vector layers");
+                     fs::is_directory(st)
+                         ? "this folder holds no vector layers; give a GIS file or a folder of Shapefiles"
+                         : "the file has no vector layers");
         return nullptr;
     }
     return DatasetPtr(ds);
@@ -130,7 +142,9 @@ bool isMetricProjected(const OGRSpatialReference& srs) {
     return srs.IsProjected() != 0 && std::abs(srs.GetLinearUnits() - 1.0) < 1e-9;
 }
 
-void useGisOrder(OGRSpatialReference& srs) { srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER); }
+void useGisOrder(OGRSpatialReference& srs) {
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+}
 
 /// The extent of a layer in lon/lat, when the driver knows it cheaply.
 bool geographicExtent(OGRLayer& layer, OGREnvelope& out) {
@@ -204,8 +218,8 @@ bool firstPointGeographic(GDALDataset& ds, double& lon, double& lat) {
 
 }  // namespace
 
-bool chooseFrame(const std::vector<std::pair<std::string, GDALDataset*>>& sources, int targetEpsg, LocalFrame& frame,
-                 DiagnosticReport& report) {
+bool chooseFrame(const std::vector<std::pair<std::string, GDALDataset*>>& sources, int targetEpsg,
+                 LocalFrame& frame, DiagnosticReport& report) {
     // 1. The target CRS: forced, else the data's own metric projected CRS, else UTM.
     const OGRSpatialReference* dataProjected = nullptr;
     bool anySrs = false;
@@ -225,8 +239,8 @@ bool chooseFrame(const std::vector<std::pair<std::string, GDALDataset*>>& source
                     (std::abs(e.MinX) > 360.0 || std::abs(e.MaxX) > 360.0 || std::abs(e.MinY) > 90.0001 ||
                      std::abs(e.MaxY) > 90.0001)) {
                     std::ostringstream msg;
-                    msg << "the layer's CRS is geographic (degrees) but its coordinates reach (" << e.MaxX << ", "
-                        << e.MaxY << "), which are not degrees; the CRS is wrong or missing";
+                    msg << "the layer's CRS is geographic (degrees) but its coordinates reach (" << e.MaxX
+                        << ", " << e.MaxY << "), which are not degrees; the CRS is wrong or missing";
                     Diagnostic d;
                     d.severity = Severity::Error;
                     d.code = "crs.mismatch";
@@ -253,9 +267,10 @@ bool chooseFrame(const std::vector<std::pair<std::string, GDALDataset*>>& source
         }
     }
     if (!anySrs) {
-        report.error("crs.missing", sources.empty() ? "" : sources.front().first,
-                     "no layer has a coordinate reference system, so the data cannot be placed on the map; add "
-                     "one (a .prj file for Shapefiles) or convert with ogr2ogr -a_srs");
+        report.error(
+            "crs.missing", sources.empty() ? "" : sources.front().first,
+            "no layer has a coordinate reference system, so the data cannot be placed on the map; add "
+            "one (a .prj file for Shapefiles) or convert with ogr2ogr -a_srs");
         return false;
     }
     if (!haveGeo) {
@@ -271,7 +286,8 @@ bool chooseFrame(const std::vector<std::pair<std::string, GDALDataset*>>& source
     }
     if (targetEpsg != 0) {
         if (frame.crs.importFromEPSG(targetEpsg) != OGRERR_NONE || !isMetricProjected(frame.crs)) {
-            report.error("crs.bad_target", "", "EPSG:" + std::to_string(targetEpsg) + " is not a projected CRS in metres");
+            report.error("crs.bad_target", "",
+                         "EPSG:" + std::to_string(targetEpsg) + " is not a projected CRS in metres");
             return false;
         }
     } else if (dataProjected != nullptr) {
@@ -281,8 +297,9 @@ bool chooseFrame(const std::vector<std::pair<std::string, GDALDataset*>>& source
         const int zone = std::clamp(static_cast<int>(std::floor((lon + 180.0) / 6.0)) + 1, 1, 60);
         frame.crs.importFromEPSG((lat >= 0 ? 32600 : 32700) + zone);
     } else {
-        report.error("source.no_geometry", sources.front().first,
-                     "no layer has a feature with a geometry (are the layers empty?), so there is nothing to load");
+        report.error(
+            "source.no_geometry", sources.front().first,
+            "no layer has a feature with a geometry (are the layers empty?), so there is nothing to load");
         return false;
     }
     useGisOrder(frame.crs);
@@ -344,7 +361,7 @@ struct LayerContext {
 
 struct Flattened {
     GeomKind kind = GeomKind::None;
-    std::vector<std::vector<Vec2>> parts;  // source coordinates
+    std::vector<std::vector<Vec2>> parts;                   // source coordinates
     std::vector<std::vector<std::vector<Vec2>>> holeRings;  // per part (polygons)
     int holes = 0;
     int openRings = 0;
@@ -539,9 +556,10 @@ void readFeatures(const std::string& path, GDALDataset& ds, const LocalFrame& fr
         if (c.noCrs) {
             if (!reportedNoCrs[c.name]) {
                 reportedNoCrs[c.name] = true;
-                report.add(featureDiag(Severity::Error, "crs.layer_missing", path, c.name, -1,
-                                       "the layer has no coordinate reference system, so it cannot be placed on the map",
-                                       "load stopped"));
+                report.add(featureDiag(
+                    Severity::Error, "crs.layer_missing", path, c.name, -1,
+                    "the layer has no coordinate reference system, so it cannot be placed on the map",
+                    "load stopped"));
             }
             ++st.skipped;
             return;
@@ -560,7 +578,8 @@ void readFeatures(const std::string& path, GDALDataset& ds, const LocalFrame& fr
         if (c.otherTags >= 0 && f.IsFieldSetAndNotNull(c.otherTags)) {
             if (!parseHstore(f.GetFieldAsString(c.otherTags), sf.tags)) {
                 report.add(featureDiag(Severity::Warning, "tags.malformed_hstore", path, c.name, sf.id,
-                                       "other_tags is not a valid hstore string", "used the tags read before the error"));
+                                       "other_tags is not a valid hstore string",
+                                       "used the tags read before the error"));
             }
         }
         if (c.rule != nullptr) {
@@ -583,17 +602,20 @@ void readFeatures(const std::string& path, GDALDataset& ds, const LocalFrame& fr
                 ys[i] = part[i].y;
             }
             std::vector<int> ok(part.size(), 0);
-            const bool all = c.transform->Transform(static_cast<int>(part.size()), xs.data(), ys.data(), nullptr, ok.data()) != 0;
+            const bool all = c.transform->Transform(static_cast<int>(part.size()), xs.data(), ys.data(),
+                                                    nullptr, ok.data()) != 0;
             for (std::size_t i = 0; i < part.size(); ++i) {
                 part[i] = {xs[i] - frame.originX, ys[i] - frame.originY};
-                const bool bad = !all || ok[i] == 0 || !std::isfinite(part[i].x) || !std::isfinite(part[i].y) ||
-                                 std::abs(part[i].x) > kMaxLocalCoordinate || std::abs(part[i].y) > kMaxLocalCoordinate;
+                const bool bad = !all || ok[i] == 0 || !std::isfinite(part[i].x) ||
+                                 !std::isfinite(part[i].y) || std::abs(part[i].x) > kMaxLocalCoordinate ||
+                                 std::abs(part[i].y) > kMaxLocalCoordinate;
                 if (bad) {
                     ++st.skipped;
-                    report.add(featureDiag(Severity::Warning, "geometry.out_of_range", path, c.name, sf.id,
-                                           "coordinates cannot be reprojected or lie more than 1000 km from the city "
-                                           "(wrong CRS?)",
-                                           "skipped"));
+                    report.add(featureDiag(
+                        Severity::Warning, "geometry.out_of_range", path, c.name, sf.id,
+                        "coordinates cannot be reprojected or lie more than 1000 km from the city "
+                        "(wrong CRS?)",
+                        "skipped"));
                     return;
                 }
             }
@@ -627,8 +649,9 @@ void readFeatures(const std::string& path, GDALDataset& ds, const LocalFrame& fr
                 if (ring.size() <= 2000 && ringSelfIntersects(ring)) {
                     if (repairRing(ring)) {
                         sf.repaired = true;
-                        report.add(featureDiag(Severity::Warning, "geometry.self_intersection", path, c.name, sf.id,
-                                               "the polygon crosses itself", "made valid, kept the largest part"));
+                        report.add(featureDiag(Severity::Warning, "geometry.self_intersection", path, c.name,
+                                               sf.id, "the polygon crosses itself",
+                                               "made valid, kept the largest part"));
                     }
                 }
             }

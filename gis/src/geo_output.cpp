@@ -40,7 +40,8 @@ bool writeLinkGeoPackage(const std::string& path, const CityModel& city, const s
             if (l == nullptr) {
                 return fail("cannot create layer " + layer.name);
             }
-            OGRFieldDefn id("link", OFTInteger64), name("name", OFTString), cls("class", OFTString), lanes("lanes", OFTInteger);
+            OGRFieldDefn id("link", OFTInteger64), name("name", OFTString), cls("class", OFTString),
+                lanes("lanes", OFTInteger);
             l->CreateField(&id);
             l->CreateField(&name);
             l->CreateField(&cls);

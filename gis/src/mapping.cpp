@@ -12,7 +12,9 @@ namespace {
 bool globMatch(std::string_view pat, std::string_view s) {
     // Iterative '*' matcher with backtracking to the last star; case-insensitive.
     std::size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
-    auto eq = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); };
+    auto eq = [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    };
     while (i < s.size()) {
         if (p < pat.size() && pat[p] == '*') {
             star = p++;
@@ -35,8 +37,9 @@ bool globMatch(std::string_view pat, std::string_view s) {
 
 std::optional<LayerRole> roleFromString(const std::string& s) {
     static const std::map<std::string, LayerRole> kRoles{
-        {"auto", LayerRole::Auto},         {"roads", LayerRole::Roads},     {"buildings", LayerRole::Buildings},
-        {"facilities", LayerRole::Facilities}, {"signals", LayerRole::Signals}, {"landuse", LayerRole::LandUse},
+        {"auto", LayerRole::Auto},           {"roads", LayerRole::Roads},
+        {"buildings", LayerRole::Buildings}, {"facilities", LayerRole::Facilities},
+        {"signals", LayerRole::Signals},     {"landuse", LayerRole::LandUse},
         {"ignore", LayerRole::Ignore}};
     const auto it = kRoles.find(s);
     return it == kRoles.end() ? std::nullopt : std::optional(it->second);
@@ -119,9 +122,12 @@ std::optional<Mapping> readMapping(const std::string& path, DiagnosticReport& re
     }
     Mapping m;
     if (j.contains("unlisted_layers")) {
-        const auto r = j["unlisted_layers"].is_string() ? roleFromString(j["unlisted_layers"].get<std::string>()) : std::nullopt;
+        const auto r = j["unlisted_layers"].is_string()
+                           ? roleFromString(j["unlisted_layers"].get<std::string>())
+                           : std::nullopt;
         if (!r) {
-            return fail("/unlisted_layers", "must be one of auto, roads, buildings, facilities, signals, landuse, ignore");
+            return fail("/unlisted_layers",
+                        "must be one of auto, roads, buildings, facilities, signals, landuse, ignore");
         }
         m.unlistedRole = *r;
     }
@@ -138,9 +144,12 @@ std::optional<Mapping> readMapping(const std::string& path, DiagnosticReport& re
             LayerRule rule;
             rule.pattern = jr["layer"].get<std::string>();
             if (jr.contains("role")) {
-                const auto r = jr["role"].is_string() ? roleFromString(jr["role"].get<std::string>()) : std::nullopt;
+                const auto r =
+                    jr["role"].is_string() ? roleFromString(jr["role"].get<std::string>()) : std::nullopt;
                 if (!r) {
-                    return fail(where + "/role", "must be one of auto, roads, buildings, facilities, signals, landuse, ignore");
+                    return fail(
+                        where + "/role",
+                        "must be one of auto, roads, buildings, facilities, signals, landuse, ignore");
                 }
                 rule.role = *r;
             }

@@ -24,8 +24,8 @@ struct LayerRule {
 };
 
 struct Mapping {
-    std::vector<LayerRule> layers;            ///< first matching rule wins
-    LayerRole unlistedRole = LayerRole::Auto; ///< role of layers no rule matches
+    std::vector<LayerRule> layers;             ///< first matching rule wins
+    LayerRole unlistedRole = LayerRole::Auto;  ///< role of layers no rule matches
 
     /// The rule for a layer, or nullptr for an unlisted layer.
     [[nodiscard]] const LayerRule* ruleFor(const std::string& layer) const;

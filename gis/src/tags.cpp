@@ -35,12 +35,15 @@ std::string_view trim(std::string_view s) {
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
 /// The first ';'-separated value, trimmed.
-std::string_view firstValue(std::string_view s) { return trim(s.substr(0, s.find(';'))); }
+std::string_view firstValue(std::string_view s) {
+    return trim(s.substr(0, s.find(';')));
+}
 
 /// Reads a leading decimal number (a ',' decimal separator is accepted); returns the rest.
 std::optional<double> leadingNumber(std::string_view s, std::string_view* rest) {
@@ -92,7 +95,9 @@ void Tags::erase(std::string_view key) {
     std::erase_if(m_items, [&](const auto& kv) { return keyEquals(kv.first, key); });
 }
 
-std::string normaliseKey(std::string_view field) { return lower(trim(field)); }
+std::string normaliseKey(std::string_view field) {
+    return lower(trim(field));
+}
 
 bool parseHstore(std::string_view text, Tags& out) {
     // Grammar: pair (',' pair)*, pair = quoted '=>' (quoted | NULL); quoted = '"' (char | '\' char)* '"'.
@@ -158,7 +163,8 @@ std::optional<double> parseLengthM(std::string_view text) {
         return std::nullopt;
     }
     const std::string unit = lower(rest);
-    if (unit.empty() || unit == "m" || unit == "meter" || unit == "meters" || unit == "metre" || unit == "metres") {
+    if (unit.empty() || unit == "m" || unit == "meter" || unit == "meters" || unit == "metre" ||
+        unit == "metres") {
         return *n;
     }
     if (unit == "ft" || unit == "feet" || unit == "foot") {
@@ -189,7 +195,8 @@ std::optional<double> parseSpeedMps(std::string_view text) {
         return 7.0 * kKmh;
     }
     // Implicit limits by country context, e.g. "DE:urban" (the common European values).
-    if (const auto colon = v.find(':'); colon != std::string::npos && !std::isdigit(static_cast<unsigned char>(v[0]))) {
+    if (const auto colon = v.find(':');
+        colon != std::string::npos && !std::isdigit(static_cast<unsigned char>(v[0]))) {
         std::string_view kind = std::string_view(v).substr(colon + 1);
         if (std::string_view(v).substr(0, colon) == "zone") {
             kind = std::string_view(v);  // "zone:30" without a country prefix

@@ -28,8 +28,12 @@ class Reader {
 public:
     Reader(std::string file, DiagnosticReport& report) : m_file(std::move(file)), m_report(report) {}
 
-    void error(const std::string& where, const std::string& what) { add(Severity::Error, where, what, "load stopped"); }
-    void warn(const std::string& where, const std::string& what) { add(Severity::Warning, where, what, "ignored"); }
+    void error(const std::string& where, const std::string& what) {
+        add(Severity::Error, where, what, "load stopped");
+    }
+    void warn(const std::string& where, const std::string& what) {
+        add(Severity::Warning, where, what, "ignored");
+    }
 
     /// Warns about keys not in `known`.
     void checkKeys(const json& obj, const std::string& where, const std::set<std::string>& known) {
@@ -39,7 +43,8 @@ public:
             }
         }
     }
-    std::optional<double> number(const json& obj, const std::string& key, const std::string& where, double lo, double hi) {
+    std::optional<double> number(const json& obj, const std::string& key, const std::string& where, double lo,
+                                 double hi) {
         if (!obj.contains(key)) {
             return std::nullopt;
         }
@@ -69,8 +74,8 @@ public:
     }
     /// A time: a number of seconds, or "HH:MM[:SS]" as a clock time (minus the start clock) or
     /// a duration (relative = false keeps it as is).
-    std::optional<double> time(const json& obj, const std::string& key, const std::string& where, double clockStart,
-                               bool clock) {
+    std::optional<double> time(const json& obj, const std::string& key, const std::string& where,
+                               double clockStart, bool clock) {
         if (!obj.contains(key)) {
             return std::nullopt;
         }
@@ -133,8 +138,9 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
         r.error("", "a scenario is a JSON object");
         return std::nullopt;
     }
-    r.checkKeys(j, "", {"name", "description", "city", "clock_start", "duration", "step_s", "seed", "threads",
-                        "teleport_after_s", "demand", "outputs", "events"});
+    r.checkKeys(j, "",
+                {"name", "description", "city", "clock_start", "duration", "step_s", "seed", "threads",
+                 "teleport_after_s", "demand", "outputs", "events"});
     s.name = r.string(j, "name", "").value_or(fs::path(file).stem().string());
     s.description = r.string(j, "description", "").value_or("");
     s.clockStart = r.string(j, "clock_start", "").value_or("00:00");
@@ -184,14 +190,16 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
         if (d.contains("generated")) {
             const json& g = d["generated"];
             const std::string w = "/demand/generated";
-            r.checkKeys(g, w, {"car_trips_per_resident", "scale", "begin", "end", "peak", "peak_width_s",
-                               "distance_decay_m", "zone_size_m", "truck_share"});
+            r.checkKeys(g, w,
+                        {"car_trips_per_resident", "scale", "begin", "end", "peak", "peak_width_s",
+                         "distance_decay_m", "zone_size_m", "truck_share"});
             s.generatedDemand = true;
             traffic::CommuterDemand& cd = s.commuters;
             cd.begin = 0.0;
             cd.end = s.duration;
             cd.peak = s.duration / 2;
-            cd.carTripsPerResident = r.number(g, "car_trips_per_resident", w, 0, 10).value_or(cd.carTripsPerResident);
+            cd.carTripsPerResident =
+                r.number(g, "car_trips_per_resident", w, 0, 10).value_or(cd.carTripsPerResident);
             cd.scale = r.number(g, "scale", w, 0, 100).value_or(cd.scale);
             cd.begin = r.time(g, "begin", w, c0, true).value_or(cd.begin);
             cd.end = r.time(g, "end", w, c0, true).value_or(cd.end);
@@ -218,7 +226,8 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
     }
     if (j.contains("outputs")) {
         const json& o = j["outputs"];
-        r.checkKeys(o, "/outputs", {"folder", "stats_interval_s", "kpi_interval_s", "signal_detectors", "geopackage"});
+        r.checkKeys(o, "/outputs",
+                    {"folder", "stats_interval_s", "kpi_interval_s", "signal_detectors", "geopackage"});
         s.outputFolder = r.string(o, "folder", "/outputs").value_or(s.outputFolder);
         s.statsInterval = r.number(o, "stats_interval_s", "/outputs", 1, 86400).value_or(s.statsInterval);
         s.kpiInterval = r.number(o, "kpi_interval_s", "/outputs", 1, 86400).value_or(s.kpiInterval);
@@ -257,7 +266,8 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
                 }
                 ev.link = r.string(e, "link", w).value_or("");
                 if (ev.link.empty()) {
-                    r.error(w + "/link", "the link to close or open: \"123\", \"way:4711\" or \"name:Main Street\"");
+                    r.error(w + "/link",
+                            "the link to close or open: \"123\", \"way:4711\" or \"name:Main Street\"");
                     continue;
                 }
                 s.events.push_back(ev);

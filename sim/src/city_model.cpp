@@ -72,8 +72,8 @@ void CityModel::finish(DiagnosticReport& report) {
         std::ostringstream msg;
         msg << noAccess << " of " << nb << " buildings have no drivable road within " << kMaxAccessDistance
             << " m";
-        report.add({Severity::Warning, "building.no_access", meta.sources.empty() ? "" : meta.sources.front(), "",
-                    -1, -1, msg.str(), "they generate no trips"});
+        report.add({Severity::Warning, "building.no_access", meta.sources.empty() ? "" : meta.sources.front(),
+                    "", -1, -1, msg.str(), "they generate no trips"});
     }
 
     // Facilities: the building that contains each one, and its access link.

@@ -36,7 +36,8 @@ CitySummary summarize(const CityModel& city) {
             ++s.linksOutsideMain;
         }
     }
-    s.mainComponentLinkShare = s.links > 0 ? static_cast<double>(r.mainComponentLinks) / static_cast<double>(s.links) : 0.0;
+    s.mainComponentLinkShare =
+        s.links > 0 ? static_cast<double>(r.mainComponentLinks) / static_cast<double>(s.links) : 0.0;
     s.mainComponentLengthShare = totalLen > 0.0 ? mainLen / totalLen : 0.0;
 
     const Buildings& b = city.buildings;

@@ -45,7 +45,9 @@ std::string format(const Diagnostic& d) {
     return os.str();
 }
 
-void DiagnosticReport::add(Diagnostic d) { m_items.push_back(std::move(d)); }
+void DiagnosticReport::add(Diagnostic d) {
+    m_items.push_back(std::move(d));
+}
 
 void DiagnosticReport::error(std::string code, std::string file, std::string message, std::string action) {
     Diagnostic d;

@@ -10,7 +10,9 @@ struct ClassInfo {
     RoadClassDefaults defaults;
 };
 
-constexpr double kmh(double v) { return v / 3.6; }
+constexpr double kmh(double v) {
+    return v / 3.6;
+}
 
 // Defaults after common OSM practice in Europe (OSM wiki "Default speed limits"); see
 // docs/data-schema.md. Rank orders right of way at unsignalised junctions.
@@ -32,7 +34,9 @@ constexpr std::array<ClassInfo, kRoadClassCount> kClasses{{
 }};
 }  // namespace
 
-std::string_view toString(RoadClass c) { return kClasses[static_cast<std::size_t>(c)].name; }
+std::string_view toString(RoadClass c) {
+    return kClasses[static_cast<std::size_t>(c)].name;
+}
 
 std::optional<RoadClass> roadClassFromString(std::string_view highway) {
     for (std::size_t i = 0; i < kClasses.size(); ++i) {
@@ -46,6 +50,8 @@ std::optional<RoadClass> roadClassFromString(std::string_view highway) {
     return std::nullopt;
 }
 
-RoadClassDefaults defaults(RoadClass c) { return kClasses[static_cast<std::size_t>(c)].defaults; }
+RoadClassDefaults defaults(RoadClass c) {
+    return kClasses[static_cast<std::size_t>(c)].defaults;
+}
 
 }  // namespace ct

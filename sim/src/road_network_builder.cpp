@@ -20,7 +20,9 @@ struct VKeyHash {
         return std::hash<std::int64_t>()(k.x * 73856093LL ^ k.y * 19349663LL);
     }
 };
-VKey keyOf(Vec2 p) { return {std::llround(p.x * 1000.0), std::llround(p.y * 1000.0)}; }
+VKey keyOf(Vec2 p) {
+    return {std::llround(p.x * 1000.0), std::llround(p.y * 1000.0)};
+}
 
 double headingAngle(Vec2 inDir, Vec2 outDir) {
     return std::atan2(cross(inDir, outDir), dot(inDir, outDir));  // > 0: counter-clockwise = left
@@ -28,9 +30,13 @@ double headingAngle(Vec2 inDir, Vec2 outDir) {
 
 }  // namespace
 
-void RoadNetworkBuilder::addWay(WayInput way) { m_ways.push_back(std::move(way)); }
+void RoadNetworkBuilder::addWay(WayInput way) {
+    m_ways.push_back(std::move(way));
+}
 
-void RoadNetworkBuilder::addSignal(Vec2 pos, double radius) { m_signals.emplace_back(pos, radius); }
+void RoadNetworkBuilder::addSignal(Vec2 pos, double radius) {
+    m_signals.emplace_back(pos, radius);
+}
 
 RoadNetwork RoadNetworkBuilder::build(std::size_t* unmatchedSignals) {
     RoadNetwork net;
@@ -82,7 +88,8 @@ RoadNetwork RoadNetworkBuilder::build(std::size_t* unmatchedSignals) {
         net.shapeOffset.push_back(static_cast<std::uint32_t>(net.shapePoints.size()));
         net.linkLength.push_back(static_cast<float>(polylineLength(shape)));
         net.linkSpeed.push_back(static_cast<float>(w.speedMps > 0.0 ? w.speedMps : def.speedMps));
-        net.linkLanes.push_back(static_cast<std::uint8_t>(std::clamp(lanes > 0 ? lanes : def.lanesPerDirection, 1, 16)));
+        net.linkLanes.push_back(
+            static_cast<std::uint8_t>(std::clamp(lanes > 0 ? lanes : def.lanesPerDirection, 1, 16)));
         net.linkClass.push_back(w.roadClass);
         std::uint8_t flags = 0;
         flags |= w.oneway != WayInput::Oneway::No ? link_flags::kOneway : 0;
@@ -135,7 +142,8 @@ RoadNetwork RoadNetworkBuilder::build(std::size_t* unmatchedSignals) {
 
     // 4. CSR adjacency by node (counting sort keeps link order within a node).
     const std::size_t nn = net.nodePos.size(), nl = net.linkFrom.size();
-    auto csr = [&](const std::vector<NodeId>& end, std::vector<std::uint32_t>& off, std::vector<LinkId>& items) {
+    auto csr = [&](const std::vector<NodeId>& end, std::vector<std::uint32_t>& off,
+                   std::vector<LinkId>& items) {
         off.assign(nn + 1, 0);
         for (NodeId n : end) {
             ++off[n.index() + 1];
@@ -230,7 +238,8 @@ RoadNetwork RoadNetworkBuilder::build(std::size_t* unmatchedSignals) {
         ++size[c];
     }
     if (ncomp > 0) {
-        const auto main = static_cast<std::uint32_t>(std::max_element(size.begin(), size.end()) - size.begin());
+        const auto main =
+            static_cast<std::uint32_t>(std::max_element(size.begin(), size.end()) - size.begin());
         net.mainComponentLinks = size[main];
         for (std::uint32_t l = 0; l < nl; ++l) {
             if (comp[l] == main) {

@@ -6,7 +6,9 @@
 namespace ct {
 
 namespace {
-std::int64_t cellOf(double v, double cell) { return static_cast<std::int64_t>(std::floor(v / cell)); }
+std::int64_t cellOf(double v, double cell) {
+    return static_cast<std::int64_t>(std::floor(v / cell));
+}
 }  // namespace
 
 PointIndex::PointIndex(std::span<const Vec2> points, double cellSize) : m_points(points), m_cell(cellSize) {
@@ -47,8 +49,10 @@ LinkIndex::LinkIndex(const RoadNetwork& net, const std::function<bool(LinkId)>& 
         for (std::uint32_t s = 0; s + 1 < shape.size(); ++s) {
             // Register the segment in every cell its bounding box touches.
             const Vec2 a = shape[s], b = shape[s + 1];
-            const std::int64_t x0 = cellOf(std::min(a.x, b.x), m_cell), x1 = cellOf(std::max(a.x, b.x), m_cell);
-            const std::int64_t y0 = cellOf(std::min(a.y, b.y), m_cell), y1 = cellOf(std::max(a.y, b.y), m_cell);
+            const std::int64_t x0 = cellOf(std::min(a.x, b.x), m_cell),
+                               x1 = cellOf(std::max(a.x, b.x), m_cell);
+            const std::int64_t y0 = cellOf(std::min(a.y, b.y), m_cell),
+                               y1 = cellOf(std::max(a.y, b.y), m_cell);
             for (std::int64_t ix = x0; ix <= x1; ++ix) {
                 for (std::int64_t iy = y0; iy <= y1; ++iy) {
                     m_cells[key(ix, iy)].push_back({id, s});
@@ -81,8 +85,8 @@ LinkIndex::Hit LinkIndex::nearest(Vec2 p, double maxDistance) const {
                     const auto shape = m_net.shape(s.link);
                     double t = 0.0;
                     const double d = pointSegmentDistance(p, shape[s.index], shape[s.index + 1], &t);
-                    const bool better = d < best.distance || (d == best.distance && best.link.valid() &&
-                                                              s.link < best.link);
+                    const bool better =
+                        d < best.distance || (d == best.distance && best.link.valid() && s.link < best.link);
                     if (better || (!best.link.valid() && d <= best.distance)) {
                         best.link = s.link;
                         best.distance = d;

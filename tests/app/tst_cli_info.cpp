@@ -16,8 +16,8 @@ Run citytwin(const QStringList& args) {
     QProcess p;
     p.start(CT_CLI_PATH, args);
     p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
 const QString kOsm = QStringLiteral(CT_FIXTURES_DIR "/osm/small_town.osm");

@@ -16,8 +16,8 @@ Run citytwin(const QStringList& args) {
     QProcess p;
     p.start(CT_CLI_PATH, args);
     p.waitForFinished(300000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 QStringList lines(const QString& file) {
     QFile f(file);
@@ -39,7 +39,8 @@ private slots:
         QVERIFY2(r.err.contains("closed name:Side Street (4 links)"), qPrintable(r.err));
         // The trip from (0, 0) lies nowhere near the town: skipped with its line number.
         QVERIFY2(r.out.contains("small_town_trips.csv:4"), qPrintable(r.out));
-        for (const char* f : {"tripinfo.csv", "link_stats.csv", "kpi.csv", "detectors.csv", "summary.json", "links.gpkg"}) {
+        for (const char* f :
+             {"tripinfo.csv", "link_stats.csv", "kpi.csv", "detectors.csv", "summary.json", "links.gpkg"}) {
             QVERIFY2(QFileInfo(out.filePath(f)).size() > 0, f);
         }
         QVERIFY(QDir(out.path()).entryList({"*.tmp*"}).isEmpty());  // no half-written files left
@@ -59,8 +60,14 @@ private slots:
     }
     void sameSeedSameResults() {
         QTemporaryDir a, b;
-        QCOMPARE(citytwin({"run", CT_FIXTURES_DIR "/scenarios/small_town.json", "--out", a.path(), "--quiet", "--threads", "1"}).code, 0);
-        QCOMPARE(citytwin({"run", CT_FIXTURES_DIR "/scenarios/small_town.json", "--out", b.path(), "--quiet", "--threads", "2"}).code, 0);
+        QCOMPARE(citytwin({"run", CT_FIXTURES_DIR "/scenarios/small_town.json", "--out", a.path(), "--quiet",
+                           "--threads", "1"})
+                     .code,
+                 0);
+        QCOMPARE(citytwin({"run", CT_FIXTURES_DIR "/scenarios/small_town.json", "--out", b.path(), "--quiet",
+                           "--threads", "2"})
+                     .code,
+                 0);
         QCOMPARE(lines(a.filePath("tripinfo.csv")), lines(b.filePath("tripinfo.csv")));
     }
     void badScenarioIsRejected() {

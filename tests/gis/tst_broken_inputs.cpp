@@ -9,7 +9,9 @@ using namespace ct;
 Q_DECLARE_METATYPE(std::string)
 
 namespace {
-std::string fx(const std::string& name) { return std::string(CT_FIXTURES_DIR) + "/broken/" + name; }
+std::string fx(const std::string& name) {
+    return std::string(CT_FIXTURES_DIR) + "/broken/" + name;
+}
 
 const Diagnostic* find(const DiagnosticReport& r, const std::string& code) {
     for (const Diagnostic& d : r.items()) {
@@ -29,29 +31,30 @@ private slots:
         QTest::addColumn<std::string>("mapping");
         QTest::addColumn<std::string>("code");
         QTest::addColumn<QString>("messagePart");
-        QTest::newRow("missing file") << fx("does_not_exist.gpkg") << std::string() << std::string("source.not_found")
-                                      << "does not exist";
-        QTest::newRow("folder as file") << fx("not_gis_folder") << std::string() << std::string("source.folder")
-                                        << "folder";
-        QTest::newRow("zero-byte pbf") << fx("empty.pbf") << std::string() << std::string("source.empty_file")
-                                       << "0 bytes";
-        QTest::newRow("raster as vector") << fx("plane_dem.tif") << std::string()
-                                          << std::string("source.raster_as_vector") << "--dem";
-        QTest::newRow("truncated geojson") << fx("truncated.geojson") << std::string()
-                                           << std::string("source.unreadable") << "GeoJSON";
-        QTest::newRow("truncated osm") << fx("truncated.osm") << std::string() << std::string("gdal.failure")
-                                       << "XML parsing";
-        QTest::newRow("unknown crs") << fx("unknown_crs.geojson") << std::string() << std::string("crs.unknown")
-                                     << "does not know";
-        QTest::newRow("shapefile without prj") << fx("no_prj.shp") << std::string() << std::string("crs.missing")
-                                               << ".prj";
-        QTest::newRow("empty layer only") << fx("empty_layer.geojson") << std::string()
-                                          << std::string("source.no_geometry") << "empty";
-        QTest::newRow("mapping syntax") << std::string(CT_FIXTURES_DIR) + "/osm/small_town.osm" << fx("bad_mapping.json")
-                                        << std::string("mapping.syntax") << "invalid JSON";
-        QTest::newRow("mapping role") << std::string(CT_FIXTURES_DIR) + "/osm/small_town.osm"
-                                      << fx("wrong_role_mapping.json") << std::string("mapping.schema")
-                                      << "/layers/0/role";
+        QTest::newRow("missing file") << fx("does_not_exist.gpkg") << std::string()
+                                      << std::string("source.not_found") << "does not exist";
+        QTest::newRow("folder as file")
+            << fx("not_gis_folder") << std::string() << std::string("source.folder") << "folder";
+        QTest::newRow("zero-byte pbf")
+            << fx("empty.pbf") << std::string() << std::string("source.empty_file") << "0 bytes";
+        QTest::newRow("raster as vector")
+            << fx("plane_dem.tif") << std::string() << std::string("source.raster_as_vector") << "--dem";
+        QTest::newRow("truncated geojson")
+            << fx("truncated.geojson") << std::string() << std::string("source.unreadable") << "GeoJSON";
+        QTest::newRow("truncated osm")
+            << fx("truncated.osm") << std::string() << std::string("gdal.failure") << "XML parsing";
+        QTest::newRow("unknown crs") << fx("unknown_crs.geojson") << std::string()
+                                     << std::string("crs.unknown") << "does not know";
+        QTest::newRow("shapefile without prj")
+            << fx("no_prj.shp") << std::string() << std::string("crs.missing") << ".prj";
+        QTest::newRow("empty layer only")
+            << fx("empty_layer.geojson") << std::string() << std::string("source.no_geometry") << "empty";
+        QTest::newRow("mapping syntax")
+            << std::string(CT_FIXTURES_DIR) + "/osm/small_town.osm" << fx("bad_mapping.json")
+            << std::string("mapping.syntax") << "invalid JSON";
+        QTest::newRow("mapping role")
+            << std::string(CT_FIXTURES_DIR) + "/osm/small_town.osm" << fx("wrong_role_mapping.json")
+            << std::string("mapping.schema") << "/layers/0/role";
     }
     void rejected() {
         QFETCH(std::string, source);
@@ -93,8 +96,8 @@ private slots:
         o.vectorSources = {fx("bad_height.geojson")};
         const gis::LoadResult r = gis::loadCity(o);
         QVERIFY(r.city.has_value());
-        for (const char* code : {"building.height_value", "building.levels_value", "road.lanes_value",
-                                 "road.maxspeed_value"}) {
+        for (const char* code :
+             {"building.height_value", "building.levels_value", "road.lanes_value", "road.maxspeed_value"}) {
             const Diagnostic* d = find(r.report, code);
             QVERIFY2(d != nullptr, code);
             QCOMPARE(d->severity, Severity::Warning);
@@ -107,7 +110,8 @@ private slots:
         for (std::size_t l = 0; l < r.city->roads.linkCount(); ++l) {
             if (r.city->roads.linkClass[l] == RoadClass::Primary) {
                 QCOMPARE(int(r.city->roads.linkLanes[l]), defaults(RoadClass::Primary).lanesPerDirection);
-                QCOMPARE(r.city->roads.linkSpeed[l], static_cast<float>(defaults(RoadClass::Primary).speedMps));
+                QCOMPARE(r.city->roads.linkSpeed[l],
+                         static_cast<float>(defaults(RoadClass::Primary).speedMps));
             }
         }
     }

@@ -5,8 +5,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <cmath>
 #include <ogrsf_frmts.h>
+#include <cmath>
 
 #include "citytwin/gis/city_loader.h"
 #include "citytwin/sim/city_summary.h"
@@ -19,9 +19,11 @@ const std::string kOsm = std::string(CT_FIXTURES_DIR) + "/osm/small_town.osm";
 
 /// Copies the OSM layers that hold data into `driver` datasets. One dataset for all layers when
 /// `oneFile`, else one dataset per layer (GeoJSON). Returns the paths to load.
-std::vector<std::string> exportOsm(const std::string& dir, const char* driver, const char* ext, bool oneFile) {
+std::vector<std::string> exportOsm(const std::string& dir, const char* driver, const char* ext,
+                                   bool oneFile) {
     GDALAllRegister();
-    std::unique_ptr<GDALDataset> src(static_cast<GDALDataset*>(GDALOpenEx(kOsm.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    std::unique_ptr<GDALDataset> src(
+        static_cast<GDALDataset*>(GDALOpenEx(kOsm.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver);
     std::vector<std::string> paths;
     std::unique_ptr<GDALDataset> shared;
@@ -48,7 +50,8 @@ std::vector<std::string> exportOsm(const std::string& dir, const char* driver, c
 }
 
 std::int64_t gdalFeatureCount(const std::string& path, const std::string& layer) {
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    std::unique_ptr<GDALDataset> ds(
+        static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
     OGRLayer* l = ds ? ds->GetLayerByName(layer.c_str()) : nullptr;
     if (l == nullptr) {
         return -1;

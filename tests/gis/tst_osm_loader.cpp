@@ -83,11 +83,11 @@ private slots:
     }
     void splitsWaysAndCountsLinks() {
         const CitySummary s = summarize(*m_city);
-        QCOMPARE(s.nodes, std::size_t(9));           // n1..n7, n10, n11
-        QCOMPARE(s.links, std::size_t(11));          // 4 + 4 + 1 + 1 + 1
-        QCOMPARE(s.intersections, std::size_t(2));   // n2 and n5
+        QCOMPARE(s.nodes, std::size_t(9));          // n1..n7, n10, n11
+        QCOMPARE(s.links, std::size_t(11));         // 4 + 4 + 1 + 1 + 1
+        QCOMPARE(s.intersections, std::size_t(2));  // n2 and n5
         QCOMPARE(s.signalisedIntersections, std::size_t(1));
-        QCOMPARE(s.onewayLinks, std::size_t(3));     // way 102, way 103, the motorway (implied)
+        QCOMPARE(s.onewayLinks, std::size_t(3));  // way 102, way 103, the motorway (implied)
         QCOMPARE(s.bridgeLinks, std::size_t(1));
         // Main component: n1-n2-n3 two-way (4 links). From n5 the side street leads to n6, whose
         // only way on is the one-way to the dead end n7 (a U-turn is allowed at dead ends only).

@@ -34,11 +34,11 @@ private slots:
     }
     void roadHierarchy() {
         auto km = [&](RoadClass c) { return m_s.roadKmByClass[static_cast<int>(c)]; };
-        QVERIFY(km(RoadClass::Motorway) + km(RoadClass::Trunk) > 2.0);  // a ring or highway
+        QVERIFY(km(RoadClass::Motorway) + km(RoadClass::Trunk) > 2.0);          // a ring or highway
         QVERIFY(km(RoadClass::MotorwayLink) + km(RoadClass::TrunkLink) > 0.3);  // ramps
-        QVERIFY(km(RoadClass::Primary) + km(RoadClass::Secondary) > 5.0);        // arterials
-        QVERIFY(km(RoadClass::Tertiary) > 2.0);                                  // collectors
-        QVERIFY(km(RoadClass::Residential) > 20.0);                              // local streets
+        QVERIFY(km(RoadClass::Primary) + km(RoadClass::Secondary) > 5.0);       // arterials
+        QVERIFY(km(RoadClass::Tertiary) > 2.0);                                 // collectors
+        QVERIFY(km(RoadClass::Residential) > 20.0);                             // local streets
         QVERIFY(m_s.onewayLinks > 20);
         QVERIFY(m_s.roundaboutNodes >= 6);  // at least two roundabouts of three or more nodes
         QVERIFY(m_s.signalisedIntersections >= 10);
@@ -69,7 +69,8 @@ private slots:
         }
         QVERIFY(m_s.residents > 5000);
         QVERIFY(m_s.jobs > 2000);
-        QVERIFY(m_s.buildingsExplicitHeight > 0 && m_s.buildingsFromLevels > 0 && m_s.buildingsDefaultHeight > 0);
+        QVERIFY(m_s.buildingsExplicitHeight > 0 && m_s.buildingsFromLevels > 0 &&
+                m_s.buildingsDefaultHeight > 0);
         auto fac = [&](FacilityKind k) { return m_s.facilitiesByKind[static_cast<int>(k)]; };
         QVERIFY(fac(FacilityKind::FireStation) >= 2);
         QVERIFY(fac(FacilityKind::Hospital) >= 2);
@@ -101,12 +102,13 @@ private slots:
             ++m;
         }
         QVERIFY(n > 0 && m > 0);
-        QVERIFY2(waterZ / n + 5.0 < townZ / m, qPrintable(QString("%1 vs %2").arg(waterZ / n).arg(townZ / m)));
+        QVERIFY2(waterZ / n + 5.0 < townZ / m,
+                 qPrintable(QString("%1 vs %2").arg(waterZ / n).arg(townZ / m)));
     }
     void countsAgreeWithOgrinfo() {
         for (const gis::LayerStats& l : m_result.layers) {
-            std::unique_ptr<GDALDataset> ds(
-                static_cast<GDALDataset*>(GDALOpenEx(l.file.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+            std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
+                GDALOpenEx(l.file.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
             QVERIFY(ds);
             QCOMPARE(l.features, ds->GetLayerByName(l.layer.c_str())->GetFeatureCount(TRUE));
             QCOMPARE(l.skipped, std::int64_t(0));

@@ -9,7 +9,9 @@
 using namespace ct::gis;
 
 namespace {
-bool near(std::optional<double> v, double expected) { return v && std::abs(*v - expected) < 1e-9; }
+bool near(std::optional<double> v, double expected) {
+    return v && std::abs(*v - expected) < 1e-9;
+}
 }  // namespace
 
 class TstTags : public QObject {
@@ -55,7 +57,8 @@ private slots:
     }
     void hstore() {
         Tags t;
-        const char* text = "\"building:levels\"=>\"3\",\"name\"=>\"Caf\\\"e\",\"maxspeed\"=>\"30 mph\",\"x\"=>NULL";
+        const char* text =
+            "\"building:levels\"=>\"3\",\"name\"=>\"Caf\\\"e\",\"maxspeed\"=>\"30 mph\",\"x\"=>NULL";
         QVERIFY(parseHstore(text, t));
         QCOMPARE(QString::fromStdString(std::string(t.get("building:levels").value())), QString("3"));
         QCOMPARE(QString::fromStdString(std::string(t.get("name").value())), QString("Caf\"e"));

@@ -37,7 +37,8 @@ private slots:
         QCOMPARE(s->citySources.size(), std::size_t(1));
         // Relative paths are resolved against the scenario's folder.
         QVERIFY(QString::fromStdString(s->citySources[0]).endsWith("tests/fixtures/osm/small_town.osm"));
-        QVERIFY(QString::fromStdString(s->tripFiles[0]).endsWith("tests/fixtures/scenarios/small_town_trips.csv"));
+        QVERIFY(QString::fromStdString(s->tripFiles[0])
+                    .endsWith("tests/fixtures/scenarios/small_town_trips.csv"));
         QCOMPARE(s->events.size(), std::size_t(1));
         QCOMPARE(s->events[0].time, 60.0);  // 08:01 with the clock starting at 08:00
         QCOMPARE(s->events[0].link, std::string("name:Side Street"));

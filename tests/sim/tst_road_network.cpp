@@ -102,7 +102,8 @@ private slots:
         // A roundabout drawn as one closed way touching nothing: split so no link starts and ends
         // at the same node.
         RoadNetworkBuilder b;
-        WayInput w = way({{0, 0}, {20, 0}, {20, 20}, {0, 20}, {0, 0}}, RoadClass::Tertiary, WayInput::Oneway::Forward);
+        WayInput w =
+            way({{0, 0}, {20, 0}, {20, 20}, {0, 20}, {0, 0}}, RoadClass::Tertiary, WayInput::Oneway::Forward);
         w.roundabout = true;
         b.addWay(w);
         const RoadNetwork n = b.build();
@@ -160,8 +161,8 @@ private slots:
         RoadNetworkBuilder b;
         b.addWay(way({{-100, 0}, {0, 0}, {100, 0}}));
         b.addWay(way({{0, -100}, {0, 0}}));
-        b.addSignal({5, 5});      // 7 m from the T junction: marks it
-        b.addSignal({-95, 0});    // next to a dead end only: matches nothing
+        b.addSignal({5, 5});    // 7 m from the T junction: marks it
+        b.addSignal({-95, 0});  // next to a dead end only: matches nothing
         std::size_t unmatched = 0;
         const RoadNetwork n = b.build(&unmatched);
         QCOMPARE(unmatched, std::size_t(1));

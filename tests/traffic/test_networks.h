@@ -81,6 +81,8 @@ inline LinkId linkBetween(const RoadNetwork& r, Vec2 a, Vec2 b) {
 }
 
 /// Vehicles on the network counted from the lane lists, independent of the counters.
-inline std::size_t countOnNetwork(const traffic::Simulation& s) { return s.vehicles().size(); }
+inline std::size_t countOnNetwork(const traffic::Simulation& s) {
+    return s.vehicles().size();
+}
 
 }  // namespace ct::test

@@ -94,7 +94,8 @@ private slots:
         const double gap = along(truck) - along(car) - o.types[static_cast<int>(VehicleClass::Truck)].length;
         const double expected = equilibriumGap(ct, 10.0, 50 / 3.6);
         QVERIFY2(std::abs(car.speed - 10.0) < 0.05, qPrintable(QString::number(car.speed)));
-        QVERIFY2(std::abs(gap - expected) < 0.02 * expected, qPrintable(QString("gap %1 expected %2").arg(gap).arg(expected)));
+        QVERIFY2(std::abs(gap - expected) < 0.02 * expected,
+                 qPrintable(QString("gap %1 expected %2").arg(gap).arg(expected)));
     }
 };
 

@@ -15,7 +15,8 @@ using namespace ct::traffic;
 namespace {
 
 void addBox(Buildings& b, Vec2 c, BuildingUse use, std::uint32_t residents, std::uint32_t jobs) {
-    const std::vector<Vec2> ring{{c.x - 5, c.y - 5}, {c.x + 5, c.y - 5}, {c.x + 5, c.y + 5}, {c.x - 5, c.y + 5}};
+    const std::vector<Vec2> ring{
+        {c.x - 5, c.y - 5}, {c.x + 5, c.y - 5}, {c.x + 5, c.y + 5}, {c.x - 5, c.y + 5}};
     b.ringPoints.insert(b.ringPoints.end(), ring.begin(), ring.end());
     b.ringOffset.push_back(static_cast<std::uint32_t>(b.ringPoints.size()));
     b.centroid.push_back(c);
@@ -88,7 +89,8 @@ private slots:
     void deterministicInTheSeed() {
         const CityModel c = twoDestinations();
         CommuterDemand d;
-        const auto a = generateCommuterTrips(c, d, 5), b = generateCommuterTrips(c, d, 5), e = generateCommuterTrips(c, d, 6);
+        const auto a = generateCommuterTrips(c, d, 5), b = generateCommuterTrips(c, d, 5),
+                   e = generateCommuterTrips(c, d, 6);
         QCOMPARE(a.size(), b.size());
         bool same = true, differs = a.size() != e.size();
         for (std::size_t i = 0; i < a.size(); ++i) {
@@ -104,12 +106,15 @@ private slots:
         QVERIFY(std::abs(fuelRate(VehicleClass::Car, 0.0, 0.0) * 3.6 - 0.9) < 1e-9);
         for (double kmh : {40.0, 60.0, 90.0}) {
             const double v = kmh / 3.6;
-            const double litresPer100km = fuelRate(VehicleClass::Car, v, 0.0) / v * 100.0;  // mL/m -> L/100 km
-            QVERIFY2(litresPer100km > 4.0 && litresPer100km < 7.0, qPrintable(QString::number(litresPer100km)));
+            const double litresPer100km =
+                fuelRate(VehicleClass::Car, v, 0.0) / v * 100.0;  // mL/m -> L/100 km
+            QVERIFY2(litresPer100km > 4.0 && litresPer100km < 7.0,
+                     qPrintable(QString::number(litresPer100km)));
         }
         // Braking (negative tractive force) burns only the idle rate; CO2 is 2.31 g per mL.
         QCOMPARE(fuelRate(VehicleClass::Car, 10.0, -3.0), fuelRate(VehicleClass::Car, 0.0, 0.0));
-        QVERIFY(std::abs(co2Rate(VehicleClass::Car, 15.0, 0.0) - 2.31 * fuelRate(VehicleClass::Car, 15.0, 0.0)) < 1e-12);
+        QVERIFY(std::abs(co2Rate(VehicleClass::Car, 15.0, 0.0) -
+                         2.31 * fuelRate(VehicleClass::Car, 15.0, 0.0)) < 1e-12);
         // Accelerating costs more than cruising; trucks more than cars.
         QVERIFY(fuelRate(VehicleClass::Car, 10.0, 1.5) > fuelRate(VehicleClass::Car, 10.0, 0.0));
         QVERIFY(fuelRate(VehicleClass::Truck, 10.0, 0.0) > fuelRate(VehicleClass::Car, 10.0, 0.0));

@@ -48,8 +48,10 @@ std::vector<Trip> gridTrips(const RoadNetwork& r, int count, double spread, std:
         Trip t;
         t.id = "t" + std::to_string(i);
         t.depart = std::floor(uniform01(seed, 7, static_cast<std::uint64_t>(i), 0) * spread);
-        t.from = links[static_cast<std::size_t>(uniform01(seed, 7, static_cast<std::uint64_t>(i), 1) * static_cast<double>(links.size()))];
-        t.to = links[static_cast<std::size_t>(uniform01(seed, 7, static_cast<std::uint64_t>(i), 2) * static_cast<double>(links.size()))];
+        t.from = links[static_cast<std::size_t>(uniform01(seed, 7, static_cast<std::uint64_t>(i), 1) *
+                                                static_cast<double>(links.size()))];
+        t.to = links[static_cast<std::size_t>(uniform01(seed, 7, static_cast<std::uint64_t>(i), 2) *
+                                              static_cast<double>(links.size()))];
         if (t.to == t.from) {
             continue;
         }
@@ -168,8 +170,10 @@ private slots:
             }
             peakEq = std::max(peakEq, qEq);
         }
-        qInfo("peak flow %.0f veh/h at %.0f veh/km; IDM capacity %.0f veh/h", peakSim, peakSimDensity, peakEq);
-        QVERIFY2(std::abs(peakSim - peakEq) < 0.15 * peakEq, "peak flow near the capacity the parameters imply");
+        qInfo("peak flow %.0f veh/h at %.0f veh/km; IDM capacity %.0f veh/h", peakSim, peakSimDensity,
+              peakEq);
+        QVERIFY2(std::abs(peakSim - peakEq) < 0.15 * peakEq,
+                 "peak flow near the capacity the parameters imply");
     }
     void conservationEveryStep() {
         const RoadNetwork r = test::grid(5, 200.0, 2, true);
@@ -184,7 +188,8 @@ private slots:
         }
         QVERIFY(sim.finished());
         QVERIFY(sim.counters().arrived > 350);
-        qInfo("arrived %llu, teleports %llu, removed %llu", static_cast<unsigned long long>(sim.counters().arrived),
+        qInfo("arrived %llu, teleports %llu, removed %llu",
+              static_cast<unsigned long long>(sim.counters().arrived),
               static_cast<unsigned long long>(sim.counters().teleports),
               static_cast<unsigned long long>(sim.counters().removed));
     }

@@ -21,8 +21,8 @@ class TstTrafficNetwork : public QObject {
         const LinkId in = test::linkBetween(m_roads, from, {200, 200});
         const LinkId out = test::linkBetween(m_roads, {200, 200}, to);
         for (std::uint32_t c = 0; c < m_net.connectionCount(); ++c) {
-            if (m_net.laneLink[m_net.connFrom[c].index()] == in && m_net.laneLink[m_net.connTo[c].index()] == out &&
-                m_net.connDir[c] == dir) {
+            if (m_net.laneLink[m_net.connFrom[c].index()] == in &&
+                m_net.laneLink[m_net.connTo[c].index()] == out && m_net.connDir[c] == dir) {
                 return c;
             }
         }
@@ -70,11 +70,12 @@ private slots:
             const auto cs = m_net.conflictsOf(a);
             return std::find(cs.begin(), cs.end(), b) != cs.end();
         };
-        QVERIFY(conflict(northLeft, southStraight));    // left across the opposite through
-        QVERIFY(conflict(southStraight, northLeft));    // symmetric
-        QVERIFY(!conflict(northRight, southRight));     // opposite right turns never meet
-        QVERIFY(conflict(westStraight, southStraight) || conflict(westStraight, conn({200, 400}, {200, 0}, TurnDirection::Straight)));
-        QVERIFY(!conflict(northLeft, northRight));      // same approach
+        QVERIFY(conflict(northLeft, southStraight));  // left across the opposite through
+        QVERIFY(conflict(southStraight, northLeft));  // symmetric
+        QVERIFY(!conflict(northRight, southRight));   // opposite right turns never meet
+        QVERIFY(conflict(westStraight, southStraight) ||
+                conflict(westStraight, conn({200, 400}, {200, 0}, TurnDirection::Straight)));
+        QVERIFY(!conflict(northLeft, northRight));  // same approach
     }
     void signalProgram() {
         QVERIFY(m_net.nodeControl[m_centre.index()] == JunctionControl::Signal);

@@ -7,7 +7,9 @@
 namespace ct::traffic {
 
 namespace {
-double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double normalCdf(double x) {
+    return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 }  // namespace
 
 double CommuterDemand::windowShare() const {
@@ -35,7 +37,8 @@ std::vector<Trip> generateCommuterTrips(const CityModel& city, const CommuterDem
     std::vector<std::vector<std::uint32_t>> zoneBuildings(static_cast<std::size_t>(nz));
     std::vector<std::vector<double>> zoneCum(static_cast<std::size_t>(nz));
     for (int z = 0; z < nz; ++z) {
-        zoneCentre[static_cast<std::size_t>(z)] = {e.min.x + ((z % nx) + 0.5) * d.zoneSize, e.min.y + ((z / nx) + 0.5) * d.zoneSize};
+        zoneCentre[static_cast<std::size_t>(z)] = {e.min.x + ((z % nx) + 0.5) * d.zoneSize,
+                                                   e.min.y + ((z / nx) + 0.5) * d.zoneSize};
     }
     for (std::uint32_t i = 0; i < b.count(); ++i) {
         if (b.jobs[i] == 0 || !b.accessLink[i].valid()) {
@@ -56,7 +59,8 @@ std::vector<Trip> generateCommuterTrips(const CityModel& city, const CommuterDem
         std::vector<double> cum(static_cast<std::size_t>(nz), 0.0);
         double acc = 0.0;
         for (int z = 0; z < nz; ++z) {
-            const double dist = distance(zoneCentre[static_cast<std::size_t>(oz)], zoneCentre[static_cast<std::size_t>(z)]);
+            const double dist =
+                distance(zoneCentre[static_cast<std::size_t>(oz)], zoneCentre[static_cast<std::size_t>(z)]);
             acc += zoneJobs[static_cast<std::size_t>(z)] * std::exp(-dist / d.distanceDecay);
             cum[static_cast<std::size_t>(z)] = acc;
         }
@@ -68,7 +72,8 @@ std::vector<Trip> generateCommuterTrips(const CityModel& city, const CommuterDem
     };
 
     const double rate = d.carTripsPerResident * d.scale * d.windowShare();
-    const double lo = normalCdf((d.begin - d.peak) / d.peakWidth), hi = normalCdf((d.end - d.peak) / d.peakWidth);
+    const double lo = normalCdf((d.begin - d.peak) / d.peakWidth),
+                 hi = normalCdf((d.end - d.peak) / d.peakWidth);
     for (std::uint32_t i = 0; i < b.count(); ++i) {
         if (b.use[i] != BuildingUse::Residential || b.residents[i] == 0 || !b.accessLink[i].valid()) {
             continue;
@@ -115,7 +120,8 @@ std::vector<Trip> generateCommuterTrips(const CityModel& city, const CommuterDem
             trips.push_back(std::move(t));
         }
     }
-    std::stable_sort(trips.begin(), trips.end(), [](const Trip& a, const Trip& c) { return a.depart < c.depart; });
+    std::stable_sort(trips.begin(), trips.end(),
+                     [](const Trip& a, const Trip& c) { return a.depart < c.depart; });
     return trips;
 }
 

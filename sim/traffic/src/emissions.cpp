@@ -34,6 +34,8 @@ double fuelRate(VehicleClass c, double v, double a) {
     return p.idle + powerKw / (p.efficiency * p.heating);
 }
 
-double co2Rate(VehicleClass c, double v, double a) { return paramsFor(c).co2PerMl * fuelRate(c, v, a); }
+double co2Rate(VehicleClass c, double v, double a) {
+    return paramsFor(c).co2PerMl * fuelRate(c, v, a);
+}
 
 }  // namespace ct::traffic

@@ -78,12 +78,13 @@ std::string nameOf(const LinkNames& names, std::uint32_t l) {
 
 std::string tripinfoCsv(const std::vector<TripResult>& trips) {
     std::ostringstream os;
-    os << "id,vType,outcome,depart,departDelay,arrival,duration,routeLength,waitingTime,timeLoss,co2_g,teleports,reroutes\n";
+    os << "id,vType,outcome,depart,departDelay,arrival,duration,routeLength,waitingTime,timeLoss,co2_g,"
+          "teleports,reroutes\n";
     for (const TripResult& r : trips) {
         os << r.id << ',' << toString(r.vclass) << ',' << toString(r.outcome) << ',' << num(r.depart) << ','
-           << num(r.departDelay) << ',' << num(r.arrival) << ',' << num(r.duration) << ',' << num(r.routeLength) << ','
-           << num(r.waitingTime) << ',' << num(r.timeLoss) << ',' << num(r.co2, 1) << ',' << r.teleports << ','
-           << r.reroutes << '\n';
+           << num(r.departDelay) << ',' << num(r.arrival) << ',' << num(r.duration) << ','
+           << num(r.routeLength) << ',' << num(r.waitingTime) << ',' << num(r.timeLoss) << ','
+           << num(r.co2, 1) << ',' << r.teleports << ',' << r.reroutes << '\n';
     }
     return os.str();
 }
@@ -95,11 +96,13 @@ LinkFigures linkFigures(const TrafficNetwork& net, const LinkInterval& in, std::
     f.flow = len > 0 ? in.entered[link] * 3600.0 / len : 0.0;
     f.density = len > 0 && km > 0 ? in.vehicleSeconds[link] / len / km : 0.0;
     f.speed = in.vehicleSeconds[link] > 0 ? in.speedSum[link] / in.vehicleSeconds[link] : 0.0;
-    f.travelTime = f.speed > 0.1 ? net.linkLength[link] / f.speed : net.linkLength[link] / net.linkSpeed[link];
+    f.travelTime =
+        f.speed > 0.1 ? net.linkLength[link] / f.speed : net.linkLength[link] / net.linkSpeed[link];
     return f;
 }
 
-std::string linkStatsCsv(const TrafficNetwork& net, const std::vector<LinkInterval>& intervals, const LinkNames& names) {
+std::string linkStatsCsv(const TrafficNetwork& net, const std::vector<LinkInterval>& intervals,
+                         const LinkNames& names) {
     std::ostringstream os;
     os << "begin,end,link,length_m,flow_vph,density_vpkm,speed_kmh,travel_time_s\n";
     for (const LinkInterval& in : intervals) {
@@ -115,11 +118,12 @@ std::string linkStatsCsv(const TrafficNetwork& net, const std::vector<LinkInterv
 
 std::string kpiCsv(const std::vector<KpiSample>& samples) {
     std::ostringstream os;
-    os << "begin,end,running,mean_speed_kmh,delay_index,vehicle_hours_delay,throughput_vph,co2_kg,arrived_total\n";
+    os << "begin,end,running,mean_speed_kmh,delay_index,vehicle_hours_delay,throughput_vph,co2_kg,arrived_"
+          "total\n";
     for (const KpiSample& k : samples) {
-        os << num(k.begin, 0) << ',' << num(k.end, 0) << ',' << num(k.running, 1) << ',' << num(k.meanSpeed * 3.6, 2)
-           << ',' << num(k.delayIndex, 3) << ',' << num(k.vehicleHoursDelay, 3) << ',' << num(k.throughput, 1) << ','
-           << num(k.co2, 2) << ',' << k.arrivedTotal << '\n';
+        os << num(k.begin, 0) << ',' << num(k.end, 0) << ',' << num(k.running, 1) << ','
+           << num(k.meanSpeed * 3.6, 2) << ',' << num(k.delayIndex, 3) << ',' << num(k.vehicleHoursDelay, 3)
+           << ',' << num(k.throughput, 1) << ',' << num(k.co2, 2) << ',' << k.arrivedTotal << '\n';
     }
     return os.str();
 }
@@ -130,10 +134,11 @@ std::string detectorsCsv(const Simulation& sim, const TrafficNetwork& net, const
     for (std::uint32_t d = 0; d < sim.detectorCount(); ++d) {
         const LaneId lane = sim.detectorLane(d);
         for (const DetectorInterval& di : sim.detectorIntervals(d)) {
-            os << d << ',' << nameOf(names, net.laneLink[lane.index()].index()) << ',' << int(net.laneIndex[lane.index()])
-               << ',' << num(sim.detectorPos(d), 1) << ',' << num(di.begin, 0) << ',' << num(di.end, 0) << ','
-               << di.count << ',' << num(di.count * 3600.0 / (di.end - di.begin), 1) << ',' << num(di.occupancy, 3)
-               << ',' << num(di.meanSpeed * 3.6, 2) << '\n';
+            os << d << ',' << nameOf(names, net.laneLink[lane.index()].index()) << ','
+               << int(net.laneIndex[lane.index()]) << ',' << num(sim.detectorPos(d), 1) << ','
+               << num(di.begin, 0) << ',' << num(di.end, 0) << ',' << di.count << ','
+               << num(di.count * 3600.0 / (di.end - di.begin), 1) << ',' << num(di.occupancy, 3) << ','
+               << num(di.meanSpeed * 3.6, 2) << '\n';
         }
     }
     return os.str();

@@ -23,7 +23,9 @@ double Router::cost(std::uint32_t l) const {
 
 std::vector<LinkId> Router::route(LinkId from, LinkId to) {
     m_settled = 0;
-    auto closed = [&](std::uint32_t l) { return m_closed != nullptr && !m_closed->empty() && (*m_closed)[l] != 0; };
+    auto closed = [&](std::uint32_t l) {
+        return m_closed != nullptr && !m_closed->empty() && (*m_closed)[l] != 0;
+    };
     if (!from.valid() || !to.valid() || closed(from.index()) || closed(to.index())) {
         return {};
     }

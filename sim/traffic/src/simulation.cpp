@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <limits>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <numeric>
 
 #include <tbb/blocked_range.h>
@@ -44,11 +44,13 @@ double idm(const VehicleType& t, double v, double v0, bool hasLeader, double gap
     // Above the desired speed (entering a slower turn, a lower limit) the plain IDM brakes with
     // a(1 - (v/v0)^4), far beyond b; like the improved IDM (Treiber & Kesting 2013) the free-road
     // deceleration is bounded by the comfortable deceleration b.
-    const double free = std::max(1.0 - std::pow(v / std::max(v0, 0.1), t.delta), -t.comfortDecel / t.maxAccel);
+    const double free =
+        std::max(1.0 - std::pow(v / std::max(v0, 0.1), t.delta), -t.comfortDecel / t.maxAccel);
     if (!hasLeader) {
         return t.maxAccel * free;
     }
-    const double sStar = t.minGap + std::max(0.0, v * t.headway + v * dv / (2.0 * std::sqrt(t.maxAccel * t.comfortDecel)));
+    const double sStar =
+        t.minGap + std::max(0.0, v * t.headway + v * dv / (2.0 * std::sqrt(t.maxAccel * t.comfortDecel)));
     const double s = std::max(gap, 0.01);
     return t.maxAccel * (free - (sStar / s) * (sStar / s));
 }
@@ -79,7 +81,8 @@ struct Simulation::Impl {
     std::vector<std::uint8_t> type;       // VehicleClass
     std::vector<std::uint32_t> routeOff;  // into routePool
     std::vector<std::uint32_t> routeLen;
-    std::vector<std::uint32_t> routeIdx;  // index in the route of the link being driven (or just left, on an internal lane)
+    std::vector<std::uint32_t>
+        routeIdx;  // index in the route of the link being driven (or just left, on an internal lane)
     std::vector<std::uint32_t> nextConn;  // connection to take at the end of the current normal lane
     std::vector<double> standing;         // s standing still at the current spot
     std::vector<double> lcCooldown;       // s until the next lane change is allowed
@@ -90,7 +93,8 @@ struct Simulation::Impl {
 
     // Per-step buffers.
     std::vector<LinkState> connState;
-    std::vector<std::atomic<std::uint64_t>> entryKey;  // per lane: smallest (distance, vehicle) key wanting in
+    std::vector<std::atomic<std::uint64_t>>
+        entryKey;  // per lane: smallest (distance, vehicle) key wanting in
     struct Move {
         std::uint32_t veh;
         std::uint32_t lane;  // lane at the end of the step (kNone = arrived)
@@ -203,7 +207,8 @@ struct Simulation::Impl {
             room -= vt(w).length + vt(w).minGap;
             jammed = jammed || speed[w] < kJammed;
         }
-        return !jammed || room >= std::min(t.length + 0.5 * t.minGap, static_cast<double>(net.laneLength[net.connTo[c].index()]));
+        return !jammed || room >= std::min(t.length + 0.5 * t.minGap,
+                                           static_cast<double>(net.laneLength[net.connTo[c].index()]));
     }
 
     /// May vehicle v (speed sp, `dist` m before the stop line) pass the end of its normal lane
@@ -299,8 +304,8 @@ struct Simulation::Impl {
     struct Obstacle {
         ObstacleKind kind = ObstacleKind::None;
         bool found = false;
-        double gap = 0.0;     // m from the vehicle's front to the obstacle
-        double speed = 0.0;   // m/s of the obstacle
+        double gap = 0.0;    // m from the vehicle's front to the obstacle
+        double speed = 0.0;  // m/s of the obstacle
         double maxSafe = std::numeric_limits<double>::infinity();  // m/s cap from speed limits ahead
     };
 
@@ -338,7 +343,8 @@ struct Simulation::Impl {
             }
             // Entering the next lane this step needs this vehicle's entry key to win.
             const std::uint64_t key = entryKey[next.lane].load(std::memory_order_relaxed);
-            if (key != std::numeric_limits<std::uint64_t>::max() && (key & 0xffffffULL) != (myKeyVeh & 0xffffffULL) &&
+            if (key != std::numeric_limits<std::uint64_t>::max() &&
+                (key & 0xffffffULL) != (myKeyVeh & 0xffffffULL) &&
                 dist < (sp + t.maxAccel * dt) * dt + 1e-9) {
                 o.kind = ObstacleKind::EntryDenied;
                 o.found = true;
@@ -368,11 +374,12 @@ struct Simulation::Impl {
 
     void applySignals() {
         const double t = now();
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.connectionCount(), 4096), [&](const auto& r) {
-            for (std::size_t c = r.begin(); c != r.end(); ++c) {
-                connState[c] = net.stateAt(static_cast<std::uint32_t>(c), t);
-            }
-        });
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.connectionCount(), 4096),
+                          [&](const auto& r) {
+                              for (std::size_t c = r.begin(); c != r.end(); ++c) {
+                                  connState[c] = net.stateAt(static_cast<std::uint32_t>(c), t);
+                              }
+                          });
     }
 
     bool routeVehicle(std::uint32_t v, Router& router) {
@@ -425,13 +432,16 @@ struct Simulation::Impl {
             for (std::uint32_t i = 0; i < net.laneCountOf(origin); ++i) {
                 const std::uint32_t l = net.lane(origin, i).index();
                 const bool leads = routeLen[v] == 1 || connToward(l, routeAt(v, 1)) != kNone;
-                const double p = tr.departPos >= 0.0 ? std::min(tr.departPos, static_cast<double>(net.laneLength[l]))
-                                                     : std::min(ty.length, static_cast<double>(net.laneLength[l]));
+                const double p = tr.departPos >= 0.0
+                                     ? std::min(tr.departPos, static_cast<double>(net.laneLength[l]))
+                                     : std::min(ty.length, static_cast<double>(net.laneLength[l]));
                 const auto [ahead, behind] = neighbours(l, p, kNone);
-                const double room = ahead == kNone ? net.laneLength[l] - p : pos[ahead] - vt(ahead).length - p;
+                const double room =
+                    ahead == kNone ? net.laneLength[l] - p : pos[ahead] - vt(ahead).length - p;
                 const double back = behind == kNone ? p : p - ty.length - pos[behind];
-                const bool fits = room >= (ahead == kNone ? 0.0 : ty.minGap) &&
-                                  back >= (behind == kNone ? std::min(0.0, p - ty.length) : vt(behind).minGap);
+                const bool fits =
+                    room >= (ahead == kNone ? 0.0 : ty.minGap) &&
+                    back >= (behind == kNone ? std::min(0.0, p - ty.length) : vt(behind).minGap);
                 const double score = room + (leads ? 1e6 : 0.0);
                 if (fits && score > bestScore) {
                     bestScore = score;
@@ -526,7 +536,8 @@ struct Simulation::Impl {
                         if (lastLink(v, ri)) {
                             return 2;
                         }
-                        const std::uint32_t c = connToward(net.lane(link, laneIndex).index(), routeAt(v, ri + 1));
+                        const std::uint32_t c =
+                            connToward(net.lane(link, laneIndex).index(), routeAt(v, ri + 1));
                         if (c == kNone) {
                             return 0;
                         }
@@ -688,8 +699,9 @@ struct Simulation::Impl {
                 if (mandatory && trySwap(v, l, tl, dir)) {
                     continue;
                 }
-                if (nl != kNone && (pos[nl] - vt(nl).length - pos[v] < need ||
-                                    accelOn(v, tl, pos[v], nl) < -(urgent ? t.emergencyDecel * 0.5 : opt.safeDecel))) {
+                if (nl != kNone &&
+                    (pos[nl] - vt(nl).length - pos[v] < need ||
+                     accelOn(v, tl, pos[v], nl) < -(urgent ? t.emergencyDecel * 0.5 : opt.safeDecel))) {
                     askToMerge(v, tl);
                     continue;
                 }
@@ -745,9 +757,11 @@ struct Simulation::Impl {
                             break;
                         }
                         const std::uint64_t key =
-                            (static_cast<std::uint64_t>(std::min(dist, 16000.0) * 1000.0) << 24) | (v & 0xffffffULL);
+                            (static_cast<std::uint64_t>(std::min(dist, 16000.0) * 1000.0) << 24) |
+                            (v & 0xffffffULL);
                         std::uint64_t cur = entryKey[c.lane].load(std::memory_order_relaxed);
-                        while (key < cur && !entryKey[c.lane].compare_exchange_weak(cur, key, std::memory_order_relaxed)) {
+                        while (key < cur &&
+                               !entryKey[c.lane].compare_exchange_weak(cur, key, std::memory_order_relaxed)) {
                         }
                         dist += net.laneLength[c.lane];
                     }
@@ -789,8 +803,8 @@ struct Simulation::Impl {
                         // Near the lane end, slow in time for the speed limit of the next lane
                         // (a turn) even behind a leader.
                         const double toEnd = laneLen - pos[v];
-                        if (toEnd < sp * sp / (2.0 * t.comfortDecel) + sp * dt && !net.isInternal(LaneId{l}) &&
-                            nextConn[v] != kNone) {
+                        if (toEnd < sp * sp / (2.0 * t.comfortDecel) + sp * dt &&
+                            !net.isInternal(LaneId{l}) && nextConn[v] != kNone) {
                             const double limit = net.laneSpeed[net.connVia[nextConn[v]].index()];
                             ob.maxSafe = std::sqrt(limit * limit + 2.0 * t.comfortDecel * toEnd);
                         }
@@ -821,7 +835,9 @@ struct Simulation::Impl {
                     }
                     double vNew = std::max(0.0, sp + a * dt);
                     if (traceVehicle == static_cast<long>(v)) {
-                        std::fprintf(stderr, "  t=%.0f veh %u lane %u: obstacle %d gap %.2f speed %.2f cap %.2f maxSafe %.2f a %.2f\n",
+                        std::fprintf(stderr,
+                                     "  t=%.0f veh %u lane %u: obstacle %d gap %.2f speed %.2f cap %.2f "
+                                     "maxSafe %.2f a %.2f\n",
                                      now(), v, l, int(ob.found), ob.gap, ob.speed, cap, ob.maxSafe, a);
                     }
                     vNew = std::min(vNew, ob.maxSafe);
@@ -830,9 +846,13 @@ struct Simulation::Impl {
                         // Counted, not prevented: safety comes first.
                         emergencyCount.fetch_add(1, std::memory_order_relaxed);
                         if (debugGapsOn) {
-                            std::fprintf(stderr, "emergency: t=%.0f veh %u lane %u internal %d pos %.1f/%.1f v %.1f -> %.1f obstacle kind %d gap %.1f (own-lane leader %d) a %.2f cap %.1f maxSafe %.1f obspeed %.1f lc %.0f\n",
-                                         now(), v, l, int(net.isInternal(LaneId{l})), pos[v], laneLen, sp, vNew,
-                                         int(ob.kind), ob.gap, int(k > 0 && aheadStayed), a, cap, ob.maxSafe, ob.speed, lcCooldown[veh[k - (k > 0 ? 1 : 0)]]);
+                            std::fprintf(stderr,
+                                         "emergency: t=%.0f veh %u lane %u internal %d pos %.1f/%.1f v %.1f "
+                                         "-> %.1f obstacle kind %d gap %.1f (own-lane leader %d) a %.2f cap "
+                                         "%.1f maxSafe %.1f obspeed %.1f lc %.0f\n",
+                                         now(), v, l, int(net.isInternal(LaneId{l})), pos[v], laneLen, sp,
+                                         vNew, int(ob.kind), ob.gap, int(k > 0 && aheadStayed), a, cap,
+                                         ob.maxSafe, ob.speed, lcCooldown[veh[k - (k > 0 ? 1 : 0)]]);
                         }
                     }
                     a = (vNew - sp) / dt;
@@ -870,7 +890,8 @@ struct Simulation::Impl {
                     aheadNewBack = p - t.length;
                     // Moved on: still the leader of a follower taking the same connection, as
                     // long as it is on that connection's internal lane.
-                    aheadFollowable = !aheadStayed && nextConn[v] != kNone && net.connVia[nextConn[v]].index() == cur.lane;
+                    aheadFollowable =
+                        !aheadStayed && nextConn[v] != kNone && net.connVia[nextConn[v]].index() == cur.lane;
                     if (aheadFollowable) {
                         aheadNewBack += laneLen;  // in this lane's coordinates
                     }
@@ -1010,8 +1031,9 @@ struct Simulation::Impl {
                 for (std::uint32_t i = 0; i < net.laneCountOf(link) && !placed; ++i) {
                     const std::uint32_t tl = net.lane(link, i).index();
                     const VehicleType& ty = vt(v);
-                    const double room = laneVeh[tl].empty() ? net.laneLength[tl]
-                                                            : pos[laneVeh[tl].back()] - vt(laneVeh[tl].back()).length;
+                    const double room = laneVeh[tl].empty()
+                                            ? net.laneLength[tl]
+                                            : pos[laneVeh[tl].back()] - vt(laneVeh[tl].back()).length;
                     if (room >= ty.length + ty.minGap) {
                         laneVeh[tl].push_back(v);
                         lane[v] = tl;
@@ -1055,7 +1077,8 @@ struct Simulation::Impl {
     // Developer diagnostics, read once: CT_DEBUG_GAPS=1 reports negative gaps after each phase;
     // CT_TRACE_VEH=<vehicle> prints one vehicle's state after each phase.
     const bool debugGapsOn = std::getenv("CT_DEBUG_GAPS") != nullptr;
-    const long traceVehicle = std::getenv("CT_TRACE_VEH") != nullptr ? std::atol(std::getenv("CT_TRACE_VEH")) : -1;
+    const long traceVehicle =
+        std::getenv("CT_TRACE_VEH") != nullptr ? std::atol(std::getenv("CT_TRACE_VEH")) : -1;
 
     void debugGaps(const char* phase) const {
         if (!debugGapsOn && traceVehicle < 0) {
@@ -1064,15 +1087,16 @@ struct Simulation::Impl {
         if (traceVehicle >= 0) {
             const auto v = static_cast<std::uint32_t>(traceVehicle);
             if (v < lane.size() && lane[v] != kNone) {
-                std::fprintf(stderr, "t=%.0f %s: veh %u lane %u (int %d) pos %.2f v %.2f idx %u conn %u\n", now(), phase, v,
-                             lane[v], int(net.isInternal(LaneId{lane[v]})), pos[v], speed[v], routeIdx[v], nextConn[v]);
+                std::fprintf(stderr, "t=%.0f %s: veh %u lane %u (int %d) pos %.2f v %.2f idx %u conn %u\n",
+                             now(), phase, v, lane[v], int(net.isInternal(LaneId{lane[v]})), pos[v], speed[v],
+                             routeIdx[v], nextConn[v]);
             }
         }
         std::uint32_t where = 0;
         const double g = debugGapsOn ? scanGaps(&where) : 0.0;
         if (g < 0) {
-            std::fprintf(stderr, "t=%.0f after %s: gap %.3f on lane %u (internal %d):", now(), phase, g, where,
-                         int(net.isInternal(LaneId{where})));
+            std::fprintf(stderr, "t=%.0f after %s: gap %.3f on lane %u (internal %d):", now(), phase, g,
+                         where, int(net.isInternal(LaneId{where})));
             for (std::uint32_t v : laneVeh[where]) {
                 std::fprintf(stderr, " [%u pos %.2f v %.2f]", v, pos[v], speed[v]);
             }
@@ -1095,8 +1119,8 @@ struct Simulation::Impl {
             const std::uint32_t l = heads[i].second, v = laneVeh[l].front();
             const std::uint32_t c = nextConn[v];
             std::fprintf(stderr, "lane %u (%s, %zu veh) head %u standing %.0f s pos %.1f/%.1f conn %u", l,
-                         net.isInternal(LaneId{l}) ? "internal" : "normal", laneVeh[l].size(), v, standing[v], pos[v],
-                         net.laneLength[l], c);
+                         net.isInternal(LaneId{l}) ? "internal" : "normal", laneVeh[l].size(), v, standing[v],
+                         pos[v], net.laneLength[l], c);
             if (c != kNone && !net.isInternal(LaneId{l})) {
                 const std::uint32_t node = net.connNode[c].index();
                 std::fprintf(stderr, " node %u ctrl %d state %c permitted %d exit-lane %zu veh", node,
@@ -1104,14 +1128,17 @@ struct Simulation::Impl {
                              int(permitted(v, c, net.laneLength[l] - pos[v], speed[v])),
                              laneVeh[net.connTo[c].index()].size());
             } else if (c == kNone && !net.isInternal(LaneId{l})) {
-                std::fprintf(stderr, " needs a lane change (lane index %d of %u) link %u route[%u]=%u next %u", int(net.laneIndex[l]),
-                             net.laneCountOf(net.laneLink[l]), net.laneLink[l].index(), routeIdx[v], routeAt(v, routeIdx[v]).index(),
+                std::fprintf(stderr,
+                             " needs a lane change (lane index %d of %u) link %u route[%u]=%u next %u",
+                             int(net.laneIndex[l]), net.laneCountOf(net.laneLink[l]), net.laneLink[l].index(),
+                             routeIdx[v], routeAt(v, routeIdx[v]).index(),
                              lastLink(v, routeIdx[v]) ? 0u : routeAt(v, routeIdx[v] + 1).index());
             }
             std::fprintf(stderr, "\n");
         }
     }
-    const double dumpAt = std::getenv("CT_DUMP_STUCK") != nullptr ? std::atof(std::getenv("CT_DUMP_STUCK")) : -1.0;
+    const double dumpAt =
+        std::getenv("CT_DUMP_STUCK") != nullptr ? std::atof(std::getenv("CT_DUMP_STUCK")) : -1.0;
 
     void step() {
         last = StepStats{};
@@ -1160,7 +1187,8 @@ struct Simulation::Impl {
     }
 };
 
-Simulation::Simulation(const TrafficNetwork& net, SimOptions options) : m(std::make_unique<Impl>(net, std::move(options))) {}
+Simulation::Simulation(const TrafficNetwork& net, SimOptions options)
+    : m(std::make_unique<Impl>(net, std::move(options))) {}
 Simulation::~Simulation() = default;
 
 void Simulation::addTrips(std::vector<Trip> trips) {
@@ -1191,7 +1219,8 @@ void Simulation::addTrips(std::vector<Trip> trips) {
         s.factor[v] = static_cast<float>(speedFactor(s.types[s.type[v]], s.opt.seed, v));
     }
     // Departure order: by time, then by trip index (stable).
-    std::vector<std::uint32_t> rest(s.departOrder.begin() + static_cast<std::ptrdiff_t>(s.nextDepart), s.departOrder.end());
+    std::vector<std::uint32_t> rest(s.departOrder.begin() + static_cast<std::ptrdiff_t>(s.nextDepart),
+                                    s.departOrder.end());
     for (std::uint32_t v = first; v < n; ++v) {
         rest.push_back(v);
     }
@@ -1203,7 +1232,9 @@ void Simulation::addTrips(std::vector<Trip> trips) {
     s.counters.pending = s.waiting.size() + (s.departOrder.size() - s.nextDepart);
 }
 
-void Simulation::step() { m->step(); }
+void Simulation::step() {
+    m->step();
+}
 
 void Simulation::runUntil(double time) {
     while (m->now() < time - 1e-9 && !finished()) {
@@ -1211,8 +1242,12 @@ void Simulation::runUntil(double time) {
     }
 }
 
-double Simulation::time() const { return m->now(); }
-std::int64_t Simulation::tick() const { return m->tick; }
+double Simulation::time() const {
+    return m->now();
+}
+std::int64_t Simulation::tick() const {
+    return m->tick;
+}
 
 bool Simulation::finished() const {
     return m->nextDepart >= m->departOrder.size() && m->waiting.empty() &&
@@ -1245,7 +1280,8 @@ void Simulation::closeLink(LinkId l) {
         if (path.empty()) {
             continue;  // no way around: it stops before the closed link (and may teleport)
         }
-        std::vector<LinkId> full(s.routePool.begin() + s.routeOff[v], s.routePool.begin() + s.routeOff[v] + fromIdx);
+        std::vector<LinkId> full(s.routePool.begin() + s.routeOff[v],
+                                 s.routePool.begin() + s.routeOff[v] + fromIdx);
         full.insert(full.end(), path.begin(), path.end());
         s.routeOff[v] = static_cast<std::uint32_t>(s.routePool.size());
         s.routeLen[v] = static_cast<std::uint32_t>(full.size());
@@ -1261,7 +1297,12 @@ void Simulation::closeLink(LinkId l) {
 std::uint32_t Simulation::addDetector(LaneId lane, double pos) {
     Impl& s = *m;
     const auto id = static_cast<std::uint32_t>(s.detectors.size());
-    s.detectors.push_back({lane.index(), std::clamp(pos, 0.0, static_cast<double>(s.net.laneLength[lane.index()])), 0, 0.0, 0.0, {}});
+    s.detectors.push_back({lane.index(),
+                           std::clamp(pos, 0.0, static_cast<double>(s.net.laneLength[lane.index()])),
+                           0,
+                           0.0,
+                           0.0,
+                           {}});
     s.laneDetectors[lane.index()].push_back(id);
     return id;
 }
@@ -1281,18 +1322,40 @@ std::uint32_t Simulation::addSignalApproachDetectors() {
     return added;
 }
 
-std::size_t Simulation::detectorCount() const { return m->detectors.size(); }
-LaneId Simulation::detectorLane(std::uint32_t d) const { return LaneId{m->detectors[d].lane}; }
-double Simulation::detectorPos(std::uint32_t d) const { return m->detectors[d].pos; }
-const std::vector<DetectorInterval>& Simulation::detectorIntervals(std::uint32_t d) const { return m->detectors[d].done; }
+std::size_t Simulation::detectorCount() const {
+    return m->detectors.size();
+}
+LaneId Simulation::detectorLane(std::uint32_t d) const {
+    return LaneId{m->detectors[d].lane};
+}
+double Simulation::detectorPos(std::uint32_t d) const {
+    return m->detectors[d].pos;
+}
+const std::vector<DetectorInterval>& Simulation::detectorIntervals(std::uint32_t d) const {
+    return m->detectors[d].done;
+}
 
-void Simulation::openLink(LinkId l) { m->closed[l.index()] = 0; }
-bool Simulation::isClosed(LinkId l) const { return m->closed[l.index()] != 0; }
-const Counters& Simulation::counters() const { return m->counters; }
-const StepStats& Simulation::lastStep() const { return m->last; }
-const std::vector<TripResult>& Simulation::trips() const { return m->results; }
-const std::vector<LinkInterval>& Simulation::linkIntervals() const { return m->intervals; }
-double Simulation::minGap() const { return m->minGapSeen; }
+void Simulation::openLink(LinkId l) {
+    m->closed[l.index()] = 0;
+}
+bool Simulation::isClosed(LinkId l) const {
+    return m->closed[l.index()] != 0;
+}
+const Counters& Simulation::counters() const {
+    return m->counters;
+}
+const StepStats& Simulation::lastStep() const {
+    return m->last;
+}
+const std::vector<TripResult>& Simulation::trips() const {
+    return m->results;
+}
+const std::vector<LinkInterval>& Simulation::linkIntervals() const {
+    return m->intervals;
+}
+double Simulation::minGap() const {
+    return m->minGapSeen;
+}
 
 std::uint64_t Simulation::stateHash() const {
     // FNV-1a over the bit patterns of the state columns of vehicles on the network.
@@ -1336,8 +1399,8 @@ std::vector<Simulation::VehicleView> Simulation::vehicles() const {
 
 double Simulation::bytesPerVehicle() const {
     const Impl& s = *m;
-    const double perSlot = sizeof(std::uint32_t) * 6 + sizeof(double) * 5 + sizeof(float) + sizeof(std::uint8_t) +
-                           sizeof(std::int8_t) + sizeof(TripResult) + sizeof(Trip);
+    const double perSlot = sizeof(std::uint32_t) * 6 + sizeof(double) * 5 + sizeof(float) +
+                           sizeof(std::uint8_t) + sizeof(std::int8_t) + sizeof(TripResult) + sizeof(Trip);
     const double routes = s.trips.empty() ? 0.0
                                           : static_cast<double>(s.routePool.size() * sizeof(LinkId)) /
                                                 static_cast<double>(s.trips.size());

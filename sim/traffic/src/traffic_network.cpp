@@ -87,7 +87,9 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-double angleOf(Vec2 v) { return std::atan2(v.y, v.x); }
+double angleOf(Vec2 v) {
+    return std::atan2(v.y, v.x);
+}
 
 /// Direction from the node into the incoming link (towards where vehicles come from).
 double inApproachAngle(const RoadNetwork& r, LinkId l) {
@@ -119,16 +121,19 @@ void computeConflicts(TrafficNetwork& net) {
     // Movement angles from the lane geometry of the link network (node positions and the
     // neighbouring nodes; good enough for the topology of the crossing test).
     auto linkAngleIn = [&](LinkId l) {
-        const Vec2 a = net.nodePos[net.linkFrom[l.index()].index()], b = net.nodePos[net.linkTo[l.index()].index()];
+        const Vec2 a = net.nodePos[net.linkFrom[l.index()].index()],
+                   b = net.nodePos[net.linkTo[l.index()].index()];
         return angleOf(a - b);
     };
     auto linkAngleOut = [&](LinkId l) {
-        const Vec2 a = net.nodePos[net.linkFrom[l.index()].index()], b = net.nodePos[net.linkTo[l.index()].index()];
+        const Vec2 a = net.nodePos[net.linkFrom[l.index()].index()],
+                   b = net.nodePos[net.linkTo[l.index()].index()];
         return angleOf(b - a);
     };
     std::vector<Movement> mv(nc);
     for (std::size_t c = 0; c < nc; ++c) {
-        mv[c] = {linkAngleIn(net.laneLink[net.connFrom[c].index()]), linkAngleOut(net.laneLink[net.connTo[c].index()])};
+        mv[c] = {linkAngleIn(net.laneLink[net.connFrom[c].index()]),
+                 linkAngleOut(net.laneLink[net.connTo[c].index()])};
     }
     net.conflictOffset.assign(nc + 1, 0);
     net.conflicts.clear();
@@ -138,7 +143,8 @@ void computeConflicts(TrafficNetwork& net) {
             if (d == c) {
                 continue;
             }
-            const LinkId inD = net.laneLink[net.connFrom[d].index()], outD = net.laneLink[net.connTo[d].index()];
+            const LinkId inD = net.laneLink[net.connFrom[d].index()],
+                         outD = net.laneLink[net.connTo[d].index()];
             bool conflict = false;
             if (inC == inD) {
                 conflict = false;  // the same approach: lane discipline keeps them apart
@@ -173,7 +179,8 @@ SignalProgram generateProgram(const RoadNetwork& r, const TrafficNetwork& net, N
     std::vector<std::size_t> order(approaches.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return defaults(r.linkClass[approaches[a].index()]).rank > defaults(r.linkClass[approaches[b].index()]).rank;
+        return defaults(r.linkClass[approaches[a].index()]).rank >
+               defaults(r.linkClass[approaches[b].index()]).rank;
     });
     for (std::size_t i : order) {
         if (group[i] >= 0) {
@@ -186,7 +193,8 @@ SignalProgram generateProgram(const RoadNetwork& r, const TrafficNetwork& net, N
             if (group[j] >= 0) {
                 continue;
             }
-            const double dev = std::abs(ccw(inApproachAngle(r, approaches[i]), inApproachAngle(r, approaches[j])) - kPi);
+            const double dev =
+                std::abs(ccw(inApproachAngle(r, approaches[i]), inApproachAngle(r, approaches[j])) - kPi);
             if (dev < best) {
                 best = dev;
                 partner = j;
@@ -282,7 +290,8 @@ TrafficNetwork buildTrafficNetwork(const RoadNetwork& r, const NetworkBuildOptio
     net.linkLaneOffset.assign(nl + 1, 0);
     for (std::uint32_t l = 0; l < nl; ++l) {
         net.linkLaneOffset[l + 1] = net.linkLaneOffset[l] + r.linkLanes[l];
-        const double len = std::max(1.0, r.linkLength[l] - radius[r.linkFrom[l].index()] - radius[r.linkTo[l].index()]);
+        const double len =
+            std::max(1.0, r.linkLength[l] - radius[r.linkFrom[l].index()] - radius[r.linkTo[l].index()]);
         for (std::uint32_t i = 0; i < r.linkLanes[l]; ++i) {
             net.laneLink.push_back(LinkId{l});
             net.laneIndex.push_back(static_cast<std::uint8_t>(i));
@@ -329,7 +338,7 @@ TrafficNetwork buildTrafficNetwork(const RoadNetwork& r, const NetworkBuildOptio
             const int last = std::max(first, (k + 1) * nIn / m + (((k + 1) * nIn) % m != 0 ? 1 : 0) - 1);
             const int span = last - first + 1;
             const int nOut = r.linkLanes[out.index()];
-            const int base = dir == TurnDirection::Right ? 0
+            const int base = dir == TurnDirection::Right      ? 0
                              : dir == TurnDirection::Straight ? std::clamp(first, 0, std::max(0, nOut - span))
                                                               : std::max(0, nOut - span);
             for (int i = first; i <= last && i < nIn; ++i) {
@@ -348,8 +357,8 @@ TrafficNetwork buildTrafficNetwork(const RoadNetwork& r, const NetworkBuildOptio
                 double speed = std::min(r.linkSpeed[l], r.linkSpeed[out.index()]);
                 if (rad > 0.0) {
                     // Turning speeds: about 20 km/h right, 25 km/h left, 10 km/h for a U-turn.
-                    speed = std::min(speed, dir == TurnDirection::Right  ? 5.5
-                                            : dir == TurnDirection::Left ? 7.0
+                    speed = std::min(speed, dir == TurnDirection::Right   ? 5.5
+                                            : dir == TurnDirection::Left  ? 7.0
                                             : dir == TurnDirection::UTurn ? 3.0
                                                                           : speed);
                 }
@@ -448,7 +457,8 @@ TrafficNetwork buildTrafficNetwork(const RoadNetwork& r, const NetworkBuildOptio
             LinkId partner;
             double bestDev = 45.0 * kPi / 180.0;
             for (LinkId in : r.incoming(node)) {
-                if (in == best || defaults(r.linkClass[in.index()]).rank != defaults(r.linkClass[best.index()]).rank) {
+                if (in == best ||
+                    defaults(r.linkClass[in.index()]).rank != defaults(r.linkClass[best.index()]).rank) {
                     continue;
                 }
                 const double dev = std::abs(ccw(inApproachAngle(r, best), inApproachAngle(r, in)) - kPi);

@@ -32,15 +32,15 @@ struct LayerStats {
     std::string role;
     std::int64_t features = 0;  ///< features read (compare with ogrinfo's Feature Count)
     std::int64_t roads = 0, buildings = 0, facilities = 0, trafficSignals = 0, landUse = 0;
-    std::int64_t ignored = 0;   ///< features that describe nothing CityTwin models
-    std::int64_t skipped = 0;   ///< features dropped because of bad data (see diagnostics)
+    std::int64_t ignored = 0;  ///< features that describe nothing CityTwin models
+    std::int64_t skipped = 0;  ///< features dropped because of bad data (see diagnostics)
 };
 
 struct LoadResult {
-    std::optional<CityModel> city;  ///< set when the load succeeded (no errors)
-    DiagnosticReport report;        ///< everything found, errors and warnings
-    std::vector<LayerStats> layers; ///< what each source layer gave, in read order
-    double seconds = 0.0;           ///< wall time of the load
+    std::optional<CityModel> city;   ///< set when the load succeeded (no errors)
+    DiagnosticReport report;         ///< everything found, errors and warnings
+    std::vector<LayerStats> layers;  ///< what each source layer gave, in read order
+    double seconds = 0.0;            ///< wall time of the load
 };
 
 /// Loads and validates a city. Never throws on bad input: problems go to `report`, and any

@@ -38,7 +38,7 @@ struct ScenarioSpec {
     double duration = 3600.0;  ///< s
     double step = 1.0;         ///< s
     std::uint64_t seed = 1;
-    int threads = 0;           ///< 0 = all cores
+    int threads = 0;  ///< 0 = all cores
     double teleportAfter = 300.0;
 
     // Demand.

@@ -60,10 +60,11 @@ struct Buildings {
     std::vector<HeightSource> heightSource;    ///< where `height` came from
     std::vector<std::uint8_t> levels;          ///< storeys above ground (from data, else height / 3 m)
     std::vector<BuildingUse> use;
-    std::vector<std::uint32_t> residents;  ///< people living there (from data, else estimated from floor area)
-    std::vector<std::uint32_t> jobs;       ///< jobs there (from data, else estimated from floor area)
-    std::vector<LinkId> accessLink;        ///< nearest drivable link in the main component, invalid if none
-    std::vector<std::string> name;         ///< name, may be empty
+    std::vector<std::uint32_t>
+        residents;                    ///< people living there (from data, else estimated from floor area)
+    std::vector<std::uint32_t> jobs;  ///< jobs there (from data, else estimated from floor area)
+    std::vector<LinkId> accessLink;   ///< nearest drivable link in the main component, invalid if none
+    std::vector<std::string> name;    ///< name, may be empty
     std::vector<std::int64_t> sourceFeature;  ///< feature id in the source layer (OSM id for OSM)
 
     [[nodiscard]] std::size_t count() const { return area.size(); }
@@ -76,7 +77,7 @@ struct Buildings {
 struct Facilities {
     std::vector<FacilityKind> kind;
     std::vector<std::string> name;
-    std::vector<Vec2> position;       ///< m
+    std::vector<Vec2> position;        ///< m
     std::vector<BuildingId> building;  ///< the building it occupies, invalid when none
     std::vector<LinkId> accessLink;    ///< nearest drivable link in the main component
     std::vector<std::int64_t> sourceFeature;
@@ -99,18 +100,20 @@ struct LandUse {
 
 /// A terrain elevation grid in the local frame, north-up. Empty when no DEM was loaded.
 struct Terrain {
-    int width = 0;              ///< columns
-    int height = 0;             ///< rows; row 0 is the northern edge
-    double originX = 0.0;       ///< m, local x of the west edge of column 0
-    double originY = 0.0;       ///< m, local y of the north edge of row 0
-    double cellSize = 0.0;      ///< m, square cells
+    int width = 0;                 ///< columns
+    int height = 0;                ///< rows; row 0 is the northern edge
+    double originX = 0.0;          ///< m, local x of the west edge of column 0
+    double originY = 0.0;          ///< m, local y of the north edge of row 0
+    double cellSize = 0.0;         ///< m, square cells
     std::vector<float> elevation;  ///< m above datum, row-major, NaN where unknown
     std::string source;
 
     [[nodiscard]] bool empty() const { return elevation.empty(); }
     /// Bilinear elevation at local (x,y); NaN outside the grid or where unknown.
     [[nodiscard]] double sample(Vec2 p) const;
-    [[nodiscard]] float at(int col, int row) const { return elevation[static_cast<std::size_t>(row) * width + col]; }
+    [[nodiscard]] float at(int col, int row) const {
+        return elevation[static_cast<std::size_t>(row) * width + col];
+    }
 };
 
 struct CityModel {

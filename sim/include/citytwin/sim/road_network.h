@@ -23,9 +23,9 @@ inline constexpr std::uint8_t kRoundabout = 2;  ///< the node lies on a roundabo
 }  // namespace node_flags
 
 namespace link_flags {
-inline constexpr std::uint8_t kOneway = 1;      ///< the road is one-way (no reverse link)
-inline constexpr std::uint8_t kRoundabout = 2;  ///< part of a roundabout
-inline constexpr std::uint8_t kBridge = 4;      ///< on a bridge
+inline constexpr std::uint8_t kOneway = 1;         ///< the road is one-way (no reverse link)
+inline constexpr std::uint8_t kRoundabout = 2;     ///< part of a roundabout
+inline constexpr std::uint8_t kBridge = 4;         ///< on a bridge
 inline constexpr std::uint8_t kMainComponent = 8;  ///< in the largest strongly connected component
 }  // namespace link_flags
 
@@ -37,13 +37,13 @@ struct RoadNetwork {
     // Links, indexed by LinkId. A link runs from `linkFrom` to `linkTo` along its shape.
     std::vector<NodeId> linkFrom;
     std::vector<NodeId> linkTo;
-    std::vector<float> linkLength;         ///< m, along the shape
-    std::vector<float> linkSpeed;          ///< m/s, legal free-flow speed
-    std::vector<std::uint8_t> linkLanes;   ///< lanes in the link's direction, >= 1
+    std::vector<float> linkLength;        ///< m, along the shape
+    std::vector<float> linkSpeed;         ///< m/s, legal free-flow speed
+    std::vector<std::uint8_t> linkLanes;  ///< lanes in the link's direction, >= 1
     std::vector<RoadClass> linkClass;
-    std::vector<std::uint8_t> linkFlags;   ///< link_flags bits
-    std::vector<LinkId> linkReverse;       ///< the opposite direction of a two-way road, else invalid
-    std::vector<std::uint32_t> linkName;   ///< index into `names` (0 is the empty name)
+    std::vector<std::uint8_t> linkFlags;          ///< link_flags bits
+    std::vector<LinkId> linkReverse;              ///< the opposite direction of a two-way road, else invalid
+    std::vector<std::uint32_t> linkName;          ///< index into `names` (0 is the empty name)
     std::vector<std::int64_t> linkSourceFeature;  ///< feature id (OSM way id) it came from
     std::vector<std::uint32_t> shapeOffset{0};    ///< CSR into shapePoints, size linkCount()+1
     std::vector<Vec2> shapePoints;                ///< m, from the from-node to the to-node
@@ -73,10 +73,12 @@ struct RoadNetwork {
         return {inLinks.data() + inOffset[n.index()], inOffset[n.index() + 1] - inOffset[n.index()]};
     }
     [[nodiscard]] std::span<const Vec2> shape(LinkId l) const {
-        return {shapePoints.data() + shapeOffset[l.index()], shapeOffset[l.index() + 1] - shapeOffset[l.index()]};
+        return {shapePoints.data() + shapeOffset[l.index()],
+                shapeOffset[l.index() + 1] - shapeOffset[l.index()]};
     }
     [[nodiscard]] std::span<const LinkId> turns(LinkId from) const {
-        return {turnTo.data() + turnOffset[from.index()], turnOffset[from.index() + 1] - turnOffset[from.index()]};
+        return {turnTo.data() + turnOffset[from.index()],
+                turnOffset[from.index() + 1] - turnOffset[from.index()]};
     }
     [[nodiscard]] bool hasFlag(LinkId l, std::uint8_t f) const { return (linkFlags[l.index()] & f) != 0; }
     /// Number of distinct neighbouring nodes (ignoring direction): >= 3 makes an intersection.
@@ -85,11 +87,11 @@ struct RoadNetwork {
 
 /// One road as read from a source, before splitting. Points are in the local frame.
 struct WayInput {
-    std::vector<Vec2> points;   ///< m, at least 2 distinct points
+    std::vector<Vec2> points;  ///< m, at least 2 distinct points
     RoadClass roadClass = RoadClass::Residential;
-    int lanesForward = 0;       ///< lanes in the way's direction; 0 = class default
-    int lanesBackward = 0;      ///< lanes against it; 0 = class default (ignored when one-way)
-    double speedMps = 0.0;      ///< 0 = class default
+    int lanesForward = 0;   ///< lanes in the way's direction; 0 = class default
+    int lanesBackward = 0;  ///< lanes against it; 0 = class default (ignored when one-way)
+    double speedMps = 0.0;  ///< 0 = class default
     enum class Oneway : std::uint8_t { No, Forward, Backward } oneway = Oneway::No;
     bool roundabout = false;
     bool bridge = false;

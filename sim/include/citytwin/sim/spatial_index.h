@@ -21,7 +21,9 @@ public:
     [[nodiscard]] std::vector<std::uint32_t> within(Vec2 p, double radius) const;
 
 private:
-    [[nodiscard]] std::int64_t key(std::int64_t ix, std::int64_t iy) const { return (ix << 32) ^ (iy & 0xffffffff); }
+    [[nodiscard]] std::int64_t key(std::int64_t ix, std::int64_t iy) const {
+        return (ix << 32) ^ (iy & 0xffffffff);
+    }
     std::span<const Vec2> m_points;
     double m_cell;
     std::unordered_map<std::int64_t, std::vector<std::uint32_t>> m_cells;  // lookup only, never iterated
@@ -47,7 +49,9 @@ private:
         LinkId link;
         std::uint32_t index;  // segment index within the link's shape
     };
-    [[nodiscard]] std::int64_t key(std::int64_t ix, std::int64_t iy) const { return (ix << 32) ^ (iy & 0xffffffff); }
+    [[nodiscard]] std::int64_t key(std::int64_t ix, std::int64_t iy) const {
+        return (ix << 32) ^ (iy & 0xffffffff);
+    }
     const RoadNetwork& m_net;
     double m_cell;
     std::unordered_map<std::int64_t, std::vector<Seg>> m_cells;  // lookup only, never iterated

@@ -16,10 +16,11 @@ struct CommuterDemand {
     double begin = 0.0;                 ///< s, first departure (simulation time)
     double end = 3600.0;                ///< s, last departure
     double peak = 1800.0;               ///< s, time of the departure peak
-    double peakWidth = 1200.0;          ///< s, standard deviation of the peak (a normal profile truncated to [begin, end])
-    double distanceDecay = 2500.0;      ///< m, gravity model: attraction x exp(-distance / decay)
-    double zoneSize = 500.0;            ///< m, zones of the gravity model are squares of this size
-    double truckShare = 0.05;           ///< share of trips made by trucks
+    double peakWidth =
+        1200.0;  ///< s, standard deviation of the peak (a normal profile truncated to [begin, end])
+    double distanceDecay = 2500.0;  ///< m, gravity model: attraction x exp(-distance / decay)
+    double zoneSize = 500.0;        ///< m, zones of the gravity model are squares of this size
+    double truckShare = 0.05;       ///< share of trips made by trucks
     /// Share of the day's commuting that departs between begin and end; the profile is the
     /// normal curve's mass in that window (so a one-hour window gets the peak hour's share).
     [[nodiscard]] double windowShare() const;

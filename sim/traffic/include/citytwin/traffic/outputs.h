@@ -11,14 +11,14 @@ namespace ct::traffic {
 
 /// Network KPIs over one interval.
 struct KpiSample {
-    double begin = 0.0, end = 0.0;    ///< s
-    double running = 0.0;             ///< mean vehicles on the network
-    double meanSpeed = 0.0;           ///< m/s, distance-weighted over running vehicles
-    double delayIndex = 1.0;          ///< actual / free-flow travel time of the time driven (>= 1)
-    double vehicleHoursDelay = 0.0;   ///< h of time loss in the interval
-    double throughput = 0.0;          ///< arrivals per hour
-    double co2 = 0.0;                 ///< kg emitted in the interval
-    std::uint64_t arrivedTotal = 0;   ///< trips completed so far
+    double begin = 0.0, end = 0.0;   ///< s
+    double running = 0.0;            ///< mean vehicles on the network
+    double meanSpeed = 0.0;          ///< m/s, distance-weighted over running vehicles
+    double delayIndex = 1.0;         ///< actual / free-flow travel time of the time driven (>= 1)
+    double vehicleHoursDelay = 0.0;  ///< h of time loss in the interval
+    double throughput = 0.0;         ///< arrivals per hour
+    double co2 = 0.0;                ///< kg emitted in the interval
+    std::uint64_t arrivedTotal = 0;  ///< trips completed so far
 };
 
 /// Accumulates StepStats into KPI intervals.
@@ -50,7 +50,8 @@ using LinkNames = std::vector<std::string>;
 std::string tripinfoCsv(const std::vector<TripResult>& trips);
 /// link_stats.csv: one row per link and interval: flow (veh/h), density (veh/km), mean speed
 /// (km/h), travel time (s).
-std::string linkStatsCsv(const TrafficNetwork& net, const std::vector<LinkInterval>& intervals, const LinkNames& names);
+std::string linkStatsCsv(const TrafficNetwork& net, const std::vector<LinkInterval>& intervals,
+                         const LinkNames& names);
 std::string kpiCsv(const std::vector<KpiSample>& samples);
 std::string detectorsCsv(const Simulation& sim, const TrafficNetwork& net, const LinkNames& names);
 

@@ -21,26 +21,27 @@
 namespace ct::traffic {
 
 struct SimOptions {
-    double step = 1.0;            ///< s, 0.1 .. 1
+    double step = 1.0;  ///< s, 0.1 .. 1
     std::uint64_t seed = 1;
-    int threads = 0;              ///< 0 = all cores
-    double teleportAfter = 300.0; ///< s waiting at one spot before a vehicle is teleported (SUMO's default); 0 = never
-    double lookahead = 200.0;     ///< m, how far a vehicle looks ahead along its route
-    double safeDecel = 4.0;       ///< m/s^2, MOBIL's b_safe
+    int threads = 0;  ///< 0 = all cores
+    double teleportAfter =
+        300.0;  ///< s waiting at one spot before a vehicle is teleported (SUMO's default); 0 = never
+    double lookahead = 200.0;         ///< m, how far a vehicle looks ahead along its route
+    double safeDecel = 4.0;           ///< m/s^2, MOBIL's b_safe
     double laneChangeCooldown = 3.0;  ///< s between two lane changes of a vehicle
-    double yieldDistance = 15.0;  ///< m, a yielding vehicle checks the crossing from this close
-    double statsInterval = 300.0; ///< s, interval of link statistics
-    std::vector<VehicleType> types;  ///< per VehicleClass; empty = defaultVehicleType()
+    double yieldDistance = 15.0;      ///< m, a yielding vehicle checks the crossing from this close
+    double statsInterval = 300.0;     ///< s, interval of link statistics
+    std::vector<VehicleType> types;   ///< per VehicleClass; empty = defaultVehicleType()
 };
 
 /// Network-wide figures of one step.
 struct StepStats {
-    double time = 0.0;          ///< s at the end of the step
+    double time = 0.0;  ///< s at the end of the step
     std::uint32_t running = 0;
-    double meanSpeed = 0.0;     ///< m/s over running vehicles
-    double delayRate = 0.0;     ///< s of time loss per s (vehicles x time loss), this step
-    double travelRate = 0.0;    ///< vehicle-seconds per s driven this step (= running vehicles)
-    double co2Rate = 0.0;       ///< g/s emitted by all vehicles this step
+    double meanSpeed = 0.0;   ///< m/s over running vehicles
+    double delayRate = 0.0;   ///< s of time loss per s (vehicles x time loss), this step
+    double travelRate = 0.0;  ///< vehicle-seconds per s driven this step (= running vehicles)
+    double co2Rate = 0.0;     ///< g/s emitted by all vehicles this step
     std::uint32_t arrivedThisStep = 0;
     std::uint32_t insertedThisStep = 0;
 };
@@ -48,23 +49,23 @@ struct StepStats {
 struct Counters {
     std::uint64_t inserted = 0;
     std::uint64_t arrived = 0;
-    std::uint64_t removed = 0;      ///< taken off the network without arriving (stuck, nowhere to teleport to)
-    std::uint64_t noRoute = 0;      ///< trips never inserted because no path exists
+    std::uint64_t removed = 0;  ///< taken off the network without arriving (stuck, nowhere to teleport to)
+    std::uint64_t noRoute = 0;  ///< trips never inserted because no path exists
     std::uint64_t teleports = 0;
     std::uint64_t reroutes = 0;
     std::uint64_t emergencyBrakes = 0;  ///< decelerations harder than the type's emergency decel
     std::uint64_t vehicleUpdates = 0;   ///< vehicle x steps
     std::uint64_t laneChanges = 0;
-    std::uint64_t pending = 0;      ///< departed but not yet inserted (no space)
-    std::uint64_t running = 0;      ///< on the network now; inserted == arrived + running + removed
+    std::uint64_t pending = 0;  ///< departed but not yet inserted (no space)
+    std::uint64_t running = 0;  ///< on the network now; inserted == arrived + running + removed
 };
 
 /// A virtual loop detector at a point of a lane, aggregated over intervals.
 struct DetectorInterval {
     double begin = 0.0, end = 0.0;  ///< s
-    std::uint32_t count = 0;         ///< vehicles whose front crossed the detector
-    double occupancy = 0.0;          ///< share of the interval with a vehicle over the detector, 0..1
-    double meanSpeed = 0.0;          ///< m/s of the vehicles counted (0 when none)
+    std::uint32_t count = 0;        ///< vehicles whose front crossed the detector
+    double occupancy = 0.0;         ///< share of the interval with a vehicle over the detector, 0..1
+    double meanSpeed = 0.0;         ///< m/s of the vehicles counted (0 when none)
 };
 
 /// Link statistics over one interval.

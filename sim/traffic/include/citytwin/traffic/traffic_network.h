@@ -35,11 +35,11 @@ enum class JunctionControl : std::uint8_t { None, Priority, Signal, AllWayStop }
 /// A fixed-time signal program: phases with durations and a state per connection of the node.
 struct SignalProgram {
     struct Phase {
-        double duration = 0.0;    ///< s
-        std::string states;       ///< one SUMO state letter per connection of the node, in node order
+        double duration = 0.0;  ///< s
+        std::string states;     ///< one SUMO state letter per connection of the node, in node order
     };
     std::vector<Phase> phases;
-    double offset = 0.0;          ///< s, program time at simulation time 0
+    double offset = 0.0;  ///< s, program time at simulation time 0
     [[nodiscard]] double cycle() const;
     /// The phase index running at simulation time t (s).
     [[nodiscard]] std::size_t phaseAt(double t) const;
@@ -62,13 +62,13 @@ struct TrafficNetwork {
     std::vector<LaneId> connVia;                ///< the internal lane
     std::vector<TurnDirection> connDir;
     std::vector<NodeId> connNode;
-    std::vector<std::uint16_t> connIndex;       ///< index of the connection within its node (signal state index)
+    std::vector<std::uint16_t> connIndex;  ///< index of the connection within its node (signal state index)
 
     // Junctions, indexed by NodeId: connections of a node (CSR) and who conflicts with whom.
     std::vector<std::uint32_t> nodeConnOffset;  ///< size nodeCount+1, into nodeConns
     std::vector<std::uint32_t> nodeConns;       ///< connection ids in node order
     std::vector<JunctionControl> nodeControl;
-    std::vector<std::uint32_t> nodeProgram;     ///< index into programs, UINT32_MAX when not signalised
+    std::vector<std::uint32_t> nodeProgram;  ///< index into programs, UINT32_MAX when not signalised
     std::vector<SignalProgram> programs;
     /// Unsignalised right of way per connection: PriorityGreen (major road) or YieldGreen.
     std::vector<LinkState> connBaseState;
@@ -78,9 +78,9 @@ struct TrafficNetwork {
 
     // The road network's link data the simulation needs (copied so the network stands alone).
     std::vector<NodeId> linkFrom, linkTo;
-    std::vector<float> linkLength;  ///< m, centreline (for route length outputs)
-    std::vector<float> linkSpeed;   ///< m/s
-    std::vector<Vec2> nodePos;      ///< m
+    std::vector<float> linkLength;          ///< m, centreline (for route length outputs)
+    std::vector<float> linkSpeed;           ///< m/s
+    std::vector<Vec2> nodePos;              ///< m
     std::vector<std::uint32_t> turnOffset;  ///< link-level turns (CSR by link), for routing
     std::vector<LinkId> turnTo;
 
@@ -92,10 +92,13 @@ struct TrafficNetwork {
     [[nodiscard]] std::uint32_t laneCountOf(LinkId l) const {
         return linkLaneOffset[l.index() + 1] - linkLaneOffset[l.index()];
     }
-    [[nodiscard]] LaneId lane(LinkId l, std::uint32_t index) const { return LaneId{linkLaneOffset[l.index()] + index}; }
+    [[nodiscard]] LaneId lane(LinkId l, std::uint32_t index) const {
+        return LaneId{linkLaneOffset[l.index()] + index};
+    }
     /// Connections leaving a normal lane.
     [[nodiscard]] std::span<const std::uint32_t> connectionsOfNode(NodeId n) const {
-        return {nodeConns.data() + nodeConnOffset[n.index()], nodeConnOffset[n.index() + 1] - nodeConnOffset[n.index()]};
+        return {nodeConns.data() + nodeConnOffset[n.index()],
+                nodeConnOffset[n.index() + 1] - nodeConnOffset[n.index()]};
     }
     [[nodiscard]] std::span<const std::uint32_t> conflictsOf(std::uint32_t c) const {
         return {conflicts.data() + conflictOffset[c], conflictOffset[c + 1] - conflictOffset[c]};
@@ -105,11 +108,11 @@ struct TrafficNetwork {
 };
 
 struct NetworkBuildOptions {
-    double laneWidth = 3.5;        ///< m, for junction sizes
-    double minSignalCycle = 60.0;  ///< s
-    double maxSignalCycle = 120.0; ///< s
-    double yellow = 3.0;           ///< s
-    double allRed = 2.0;           ///< s
+    double laneWidth = 3.5;         ///< m, for junction sizes
+    double minSignalCycle = 60.0;   ///< s
+    double maxSignalCycle = 120.0;  ///< s
+    double yellow = 3.0;            ///< s
+    double allRed = 2.0;            ///< s
 };
 
 /// Lanes from link lane counts; connections from the link-level turns with lanes assigned from

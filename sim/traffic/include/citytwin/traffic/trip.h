@@ -17,8 +17,9 @@ struct Trip {
     LinkId to;            ///< destination link (the vehicle arrives at its end)
     VehicleClass vclass = VehicleClass::Car;
     std::vector<LinkId> route;  ///< optional fixed route from `from` to `to`; empty = routed at departure
-    double departPos = -1.0;    ///< m on the origin link of the front bumper; < 0 = the vehicle's length (SUMO "base")
-    double departSpeed = 0.0;   ///< m/s
+    double departPos =
+        -1.0;  ///< m on the origin link of the front bumper; < 0 = the vehicle's length (SUMO "base")
+    double departSpeed = 0.0;  ///< m/s
 };
 
 enum class TripOutcome : std::uint8_t { Pending, Running, Arrived, NoRoute, Removed };
@@ -28,14 +29,14 @@ struct TripResult {
     std::string id;
     VehicleClass vclass = VehicleClass::Car;
     TripOutcome outcome = TripOutcome::Pending;
-    double depart = -1.0;        ///< s, actual insertion time
-    double departDelay = 0.0;    ///< s, insertion time - desired departure
-    double arrival = -1.0;       ///< s
-    double duration = 0.0;       ///< s, arrival - depart
-    double routeLength = 0.0;    ///< m driven
-    double waitingTime = 0.0;    ///< s with speed below 0.1 m/s
-    double timeLoss = 0.0;       ///< s lost against driving at the desired speed
-    double co2 = 0.0;            ///< g emitted
+    double depart = -1.0;      ///< s, actual insertion time
+    double departDelay = 0.0;  ///< s, insertion time - desired departure
+    double arrival = -1.0;     ///< s
+    double duration = 0.0;     ///< s, arrival - depart
+    double routeLength = 0.0;  ///< m driven
+    double waitingTime = 0.0;  ///< s with speed below 0.1 m/s
+    double timeLoss = 0.0;     ///< s lost against driving at the desired speed
+    double co2 = 0.0;          ///< g emitted
     int teleports = 0;
     int reroutes = 0;
 };
