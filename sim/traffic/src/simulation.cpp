@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -92,7 +93,36 @@ struct Simulation::Impl {
     std::vector<std::vector<std::uint32_t>> laneVeh;
 
     // Per-step buffers.
-    std::vector<LinkState> connState;
+    std::vector<std::uint32_t> programPhase;  // running phase of each signal program this step
+
+    // Lanes holding vehicles, ascending: the per-step work runs over these only, so its cost
+    // follows the traffic, not the size of the network.
+    std::vector<std::uint32_t> active;
+    std::vector<std::uint8_t> isActive;
+    std::vector<std::uint32_t> newlyActive;
+    void activate(std::uint32_t l) {
+        if (isActive[l] == 0) {
+            isActive[l] = 1;
+            newlyActive.push_back(l);
+        }
+    }
+    /// Folds the newly activated lanes in and drops lanes that emptied; keeps the order.
+    void refreshActive() {
+        active.insert(active.end(), newlyActive.begin(), newlyActive.end());
+        newlyActive.clear();
+        std::sort(active.begin(), active.end());
+        std::size_t w = 0;
+        for (std::uint32_t l : active) {
+            if (laneVeh[l].empty()) {
+                isActive[l] = 0;
+            } else {
+                active[w++] = l;
+            }
+        }
+        active.resize(w);
+    }
+    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> keyedLanes;  // entry keys set this step
+
     std::vector<std::atomic<std::uint64_t>>
         entryKey;  // per lane: smallest (distance, vehicle) key wanting in
     struct Move {
@@ -107,6 +137,7 @@ struct Simulation::Impl {
     std::vector<std::int8_t> lcWish;
 
     std::vector<std::uint8_t> closed;
+    Router router{net};  // for departures; one per simulation (it keeps its search buffers)
     Counters counters;
     StepStats last;
     double minGapSeen = std::numeric_limits<double>::infinity();
@@ -138,8 +169,13 @@ struct Simulation::Impl {
         laneVeh.resize(net.laneCount());
         entryKey = std::vector<std::atomic<std::uint64_t>>(net.laneCount());
         moves.resize(net.laneCount());
-        connState.resize(net.connectionCount());
+        programPhase.assign(net.programs.size(), 0);
+        isActive.assign(net.laneCount(), 0);
+        for (auto& k : entryKey) {
+            k.store(std::numeric_limits<std::uint64_t>::max(), std::memory_order_relaxed);
+        }
         closed.assign(net.linkCount(), 0);
+        router.setClosed(&closed);
         laneDetectors.resize(net.laneCount());
         mergeRequests.resize(net.laneCount());
         startInterval(0.0);
@@ -184,6 +220,17 @@ struct Simulation::Impl {
     // ------------------------------------------------------------------------------------
     // Junctions
 
+    /// The right of way of connection c this step (the signal's running phase, else the
+    /// junction's fixed priority).
+    LinkState connState(std::uint32_t c) const {
+        const std::uint32_t prog = net.nodeProgram[net.connNode[c].index()];
+        if (prog == UINT32_MAX || net.programs[prog].phases.empty()) {
+            return net.connBaseState[c];
+        }
+        const std::string& st = net.programs[prog].phases[programPhase[prog]].states;
+        return net.connIndex[c] < st.size() ? linkStateFromChar(st[net.connIndex[c]]) : LinkState::Off;
+    }
+
     /// Is there room beyond the junction for vehicle v taking connection c? When the traffic
     /// beyond stands (or crawls), the whole vehicle must fit on the exit lane ("do not enter a
     /// junction you cannot leave"); moving traffic makes room as it goes, as at a queue
@@ -215,7 +262,7 @@ struct Simulation::Impl {
     /// through connection c this step? Reads only the previous state.
     bool permitted(std::uint32_t v, std::uint32_t c, double dist, double sp) const {
         const VehicleType& t = vt(v);
-        const LinkState st = connState[c];
+        const LinkState st = connState(c);
         switch (st) {
             case LinkState::Red:
                 return false;
@@ -245,7 +292,7 @@ struct Simulation::Impl {
                     if (!laneVeh[net.connVia[d].index()].empty()) {
                         return false;  // a foe is crossing now
                     }
-                    const LinkState fs = connState[d];
+                    const LinkState fs = connState(d);
                     if (fs != LinkState::PriorityGreen && !(st == LinkState::Stop && fs == LinkState::Stop)) {
                         continue;
                     }
@@ -374,15 +421,12 @@ struct Simulation::Impl {
 
     void applySignals() {
         const double t = now();
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.connectionCount(), 4096),
-                          [&](const auto& r) {
-                              for (std::size_t c = r.begin(); c != r.end(); ++c) {
-                                  connState[c] = net.stateAt(static_cast<std::uint32_t>(c), t);
-                              }
-                          });
+        for (std::size_t p = 0; p < net.programs.size(); ++p) {
+            programPhase[p] = static_cast<std::uint32_t>(net.programs[p].phaseAt(t));
+        }
     }
 
-    bool routeVehicle(std::uint32_t v, Router& router) {
+    bool routeVehicle(std::uint32_t v) {
         const Trip& tr = trips[v];
         std::vector<LinkId> path = tr.route;
         bool usable = !path.empty();
@@ -401,11 +445,11 @@ struct Simulation::Impl {
         return true;
     }
 
-    void insertVehicles(Router& router) {
+    void insertVehicles() {
         const double t = now();
         while (nextDepart < departOrder.size() && trips[departOrder[nextDepart]].depart <= t + 1e-9) {
             const std::uint32_t v = departOrder[nextDepart++];
-            if (!routeVehicle(v, router)) {
+            if (!routeVehicle(v)) {
                 results[v].outcome = TripOutcome::NoRoute;
                 ++counters.noRoute;
                 continue;
@@ -469,6 +513,7 @@ struct Simulation::Impl {
                     ++it;
                 }
                 lv.insert(it, v);
+                activate(best);
             }
             TripResult& res = results[v];
             res.outcome = TripOutcome::Running;
@@ -513,9 +558,12 @@ struct Simulation::Impl {
     /// on along the route. Plans in parallel from the current state; executed serially.
     void planLaneChanges() {
         lcWish.assign(trips.size(), 0);
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.normalLaneCount, 256), [&](const auto& r) {
-            for (std::size_t li = r.begin(); li != r.end(); ++li) {
-                const auto l = static_cast<std::uint32_t>(li);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active.size(), 64), [&](const auto& r) {
+            for (std::size_t ai = r.begin(); ai != r.end(); ++ai) {
+                const std::uint32_t l = active[ai];
+                if (net.isInternal(LaneId{l})) {
+                    continue;
+                }
                 const LinkId link = net.laneLink[l];
                 const std::uint32_t n = net.laneCountOf(link);
                 if (n < 2) {
@@ -617,9 +665,11 @@ struct Simulation::Impl {
     /// followers there treat it as a leader when it is ahead of them (cooperative merging, as
     /// in SUMO's LC2013). Requests live for one step.
     std::vector<std::vector<std::uint32_t>> mergeRequests;  // per lane: vehicles that want in
+    std::vector<std::uint32_t> lastMergeTargets;  // lanes holding requests, to clear them next step
     void askToMerge(std::uint32_t v, std::uint32_t targetLane) {
         if (nextConn[v] == kNone && !lastLink(v, routeIdx[v]) && net.laneLength[lane[v]] - pos[v] < 100.0) {
             mergeRequests[targetLane].push_back(v);
+            lastMergeTargets.push_back(targetLane);
         }
     }
 
@@ -668,10 +718,18 @@ struct Simulation::Impl {
     }
 
     void executeLaneChanges() {
-        for (auto& r : mergeRequests) {
-            r.clear();
+        for (std::uint32_t l : active) {
+            mergeRequests[l].clear();
         }
-        for (std::uint32_t l = 0; l < net.normalLaneCount; ++l) {
+        for (std::uint32_t l : lastMergeTargets) {
+            mergeRequests[l].clear();
+        }
+        lastMergeTargets.clear();
+        const std::vector<std::uint32_t> lanes = active;  // lane changes may add lanes; they hold nothing to do
+        for (std::uint32_t l : lanes) {
+            if (net.isInternal(LaneId{l})) {
+                continue;
+            }
             if (laneVeh[l].empty()) {
                 continue;
             }
@@ -724,6 +782,7 @@ struct Simulation::Impl {
                     ++it;
                 }
                 to.insert(it, v);
+                activate(tl);
                 lane[v] = tl;
                 nextConn[v] = nextConnFor(v, tl, routeIdx[v]);
                 lcCooldown[v] = opt.laneChangeCooldown;
@@ -735,12 +794,17 @@ struct Simulation::Impl {
     /// Each vehicle that might reach the end of its lane this step asks for the lanes it could
     /// enter; the nearest (then the lowest vehicle id) wins each lane. Order-independent.
     void requestEntries() {
-        for (auto& k : entryKey) {
-            k.store(std::numeric_limits<std::uint64_t>::max(), std::memory_order_relaxed);
+        // Clear last step's keys (only lanes that were asked for hold one).
+        for (auto& lanes : keyedLanes) {
+            for (std::uint32_t l : lanes) {
+                entryKey[l].store(std::numeric_limits<std::uint64_t>::max(), std::memory_order_relaxed);
+            }
+            lanes.clear();
         }
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.laneCount(), 256), [&](const auto& r) {
-            for (std::size_t li = r.begin(); li != r.end(); ++li) {
-                const auto l = static_cast<std::uint32_t>(li);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active.size(), 64), [&](const auto& r) {
+            auto& keyed = keyedLanes.local();
+            for (std::size_t ai = r.begin(); ai != r.end(); ++ai) {
+                const std::uint32_t l = active[ai];
                 for (std::uint32_t v : laneVeh[l]) {
                     const VehicleType& t = vt(v);
                     const double reach = (speed[v] + t.maxAccel * dt) * dt;
@@ -759,6 +823,7 @@ struct Simulation::Impl {
                         const std::uint64_t key =
                             (static_cast<std::uint64_t>(std::min(dist, 16000.0) * 1000.0) << 24) |
                             (v & 0xffffffULL);
+                        keyed.push_back(c.lane);
                         std::uint64_t cur = entryKey[c.lane].load(std::memory_order_relaxed);
                         while (key < cur &&
                                !entryKey[c.lane].compare_exchange_weak(cur, key, std::memory_order_relaxed)) {
@@ -772,9 +837,9 @@ struct Simulation::Impl {
 
     /// Car following and movement, lane by lane in parallel, front to back within a lane.
     void moveVehicles() {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, net.laneCount(), 64), [&](const auto& r) {
-            for (std::size_t li = r.begin(); li != r.end(); ++li) {
-                const auto l = static_cast<std::uint32_t>(li);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active.size(), 16), [&](const auto& r) {
+            for (std::size_t ai = r.begin(); ai != r.end(); ++ai) {
+                const std::uint32_t l = active[ai];
                 auto& out = moves[l];
                 out.clear();
                 const auto& veh = laneVeh[l];
@@ -906,14 +971,14 @@ struct Simulation::Impl {
     /// the back: at most one per lane per step), arrivals recorded, statistics accumulated.
     void applyMoves() {
         const double t = now() + dt;
-        std::vector<std::vector<std::uint32_t>> entrants(0);
-        for (auto& lv : laneVeh) {
-            lv.clear();
+        const std::vector<std::uint32_t> moved = active;  // the lanes whose moves are pending
+        for (std::uint32_t l : moved) {
+            laneVeh[l].clear();
         }
         std::vector<std::pair<std::uint32_t, std::uint32_t>> entering;  // (lane, vehicle)
         double speedSum = 0.0, lossSum = 0.0, co2Sum = 0.0;
         std::uint32_t running = 0;
-        for (std::uint32_t l = 0; l < net.laneCount(); ++l) {
+        for (std::uint32_t l : moved) {
             for (const Move& mv : moves[l]) {
                 const std::uint32_t v = mv.veh;
                 TripResult& res = results[v];
@@ -973,6 +1038,7 @@ struct Simulation::Impl {
                     }
                 } else {
                     laneVeh[mv.lane].push_back(v);
+                    activate(mv.lane);
                 }
                 ++running;
                 speedSum += mv.speed;
@@ -980,9 +1046,14 @@ struct Simulation::Impl {
         }
         for (const auto& [l, v] : entering) {
             laneVeh[l].push_back(v);
+            activate(l);
         }
+        refreshActive();
         // Link occupancy and speeds for the interval statistics.
-        for (std::uint32_t l = 0; l < net.normalLaneCount; ++l) {
+        for (std::uint32_t l : active) {
+            if (net.isInternal(LaneId{l})) {
+                continue;
+            }
             const std::uint32_t link = net.laneLink[l].index();
             for (std::uint32_t v : laneVeh[l]) {
                 current.vehicleSeconds[link] += dt;
@@ -1009,7 +1080,8 @@ struct Simulation::Impl {
         if (opt.teleportAfter <= 0.0) {
             return;
         }
-        for (std::uint32_t l = 0; l < net.laneCount(); ++l) {
+        const std::vector<std::uint32_t> lanes = active;
+        for (std::uint32_t l : lanes) {
             if (laneVeh[l].empty()) {
                 continue;
             }
@@ -1036,6 +1108,7 @@ struct Simulation::Impl {
                                             : pos[laneVeh[tl].back()] - vt(laneVeh[tl].back()).length;
                     if (room >= ty.length + ty.minGap) {
                         laneVeh[tl].push_back(v);
+                        activate(tl);
                         lane[v] = tl;
                         pos[v] = std::min(ty.length, static_cast<double>(net.laneLength[tl]));
                         speed[v] = 0.0;
@@ -1059,7 +1132,7 @@ struct Simulation::Impl {
     /// The smallest gap on any lane, and where (for diagnostics).
     double scanGaps(std::uint32_t* where = nullptr) const {
         double g = std::numeric_limits<double>::infinity();
-        for (std::uint32_t l = 0; l < net.laneCount(); ++l) {
+        for (std::uint32_t l : active) {
             const auto& veh = laneVeh[l];
             for (std::size_t k = 1; k < veh.size(); ++k) {
                 const double x = pos[veh[k - 1]] - vt(veh[k - 1]).length - pos[veh[k]];
@@ -1124,7 +1197,7 @@ struct Simulation::Impl {
             if (c != kNone && !net.isInternal(LaneId{l})) {
                 const std::uint32_t node = net.connNode[c].index();
                 std::fprintf(stderr, " node %u ctrl %d state %c permitted %d exit-lane %zu veh", node,
-                             int(net.nodeControl[node]), toChar(connState[c]),
+                             int(net.nodeControl[node]), toChar(connState(c)),
                              int(permitted(v, c, net.laneLength[l] - pos[v], speed[v])),
                              laneVeh[net.connTo[c].index()].size());
             } else if (c == kNone && !net.isInternal(LaneId{l})) {
@@ -1142,14 +1215,14 @@ struct Simulation::Impl {
 
     void step() {
         last = StepStats{};
-        Router router(net);
-        router.setClosed(&closed);
         arena.execute([&] {
             applySignals();
-            insertVehicles(router);
+            insertVehicles();
+            refreshActive();
             debugGaps("insert");
             planLaneChanges();
             executeLaneChanges();
+            refreshActive();
             debugGaps("lanechange");
             requestEntries();
             emergencyCount.store(0);
@@ -1159,6 +1232,7 @@ struct Simulation::Impl {
         applyMoves();
         debugGaps("move");
         teleportStuck();
+        refreshActive();
         debugGaps("teleport");
         measureGaps();
         if (dumpAt >= 0 && std::abs(now() - dumpAt) < 0.5 * dt) {
