@@ -1,5 +1,7 @@
 #include "water_command.h"
 
+#include "citytwin/sim/atomic_file.h"
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -57,24 +59,11 @@ std::string num(double v) {
     return os.str();
 }
 
-// Writes `text` to `path` through `path.tmp` and a rename, so a crash never leaves half a file.
+// Writes `text` to `path` atomically (ct::writeFileAtomically), reporting a failure.
 bool writeAtomically(const std::filesystem::path& path, const std::string& text, std::ostream& err) {
-    std::filesystem::path tmp = path;
-    tmp += ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        f << text;
-        f.flush();
-        if (!f) {
-            err << "citytwin water: cannot write " << tmp.string() << "\n";
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        err << "citytwin water: cannot rename " << tmp.string() << ": " << ec.message() << "\n";
-        std::filesystem::remove(tmp, ec);
+    std::string why;
+    if (!ct::writeFileAtomically(path.string(), text, &why)) {
+        err << "citytwin water: " << why << "\n";
         return false;
     }
     return true;
