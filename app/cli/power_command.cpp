@@ -425,12 +425,7 @@ int runPowerCommand(const std::vector<std::string>& args, std::ostream& out, std
 
     DiagnosticReport report;
     const auto t0 = std::chrono::steady_clock::now();
-    std::optional<PowerNetwork> net;
-    if (std::filesystem::is_directory(o.casePath)) {
-        report.error("power.cannot_open", o.casePath, "is a folder, not a MATPOWER case file");
-    } else {
-        net = power::readMatpowerCase(o.casePath, report);
-    }
+    const std::optional<PowerNetwork> net = power::readMatpowerCase(o.casePath, report);
     const double loadMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     for (const Diagnostic& d : report.items()) {

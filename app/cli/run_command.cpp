@@ -17,6 +17,7 @@
 #include "citytwin/traffic/demand.h"
 #include "citytwin/traffic/outputs.h"
 #include "citytwin/traffic/simulation.h"
+#include "citytwin/traffic/sumo_import.h"
 #include "info_command.h"
 #include "link_refs.h"
 
@@ -100,47 +101,79 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         spec->outputFolder = outDir;
     }
 
-    // The city.
-    gis::LoadOptions load;
-    if (spec->sampleCity) {
-        const char* env = std::getenv("CITYTWIN_ASSETS_DIR");
-        load = gis::sampleCityOptions(env != nullptr ? env : CT_DEFAULT_ASSETS_DIR);
-    }
-    if (!spec->citySources.empty()) {
-        load.vectorSources = spec->citySources;
-    }
-    if (!spec->dem.empty()) {
-        load.demPath = spec->dem;
-    }
-    load.mappingPath = spec->mapping;
-    if (!quiet) {
-        err << "Loading the city...\n";
-    }
-    gis::LoadResult loaded = gis::loadCity(load);
-    if (!loaded.city) {
-        return failWith(loaded.report);
-    }
-    const CityModel& city = *loaded.city;
-    const traffic::TrafficNetwork net = traffic::buildTrafficNetwork(city.roads);
-    const LinkResolver resolver(city);
-    const double clock0 = scenarios::parseClock(spec->clockStart).value_or(0.0);
-
-    // Demand.
+    // The network: a GIS city (with its city model), or a SUMO network as SUMO drives it.
+    std::optional<gis::LoadResult> loaded;
+    std::optional<traffic::SumoNetwork> sumo;
+    traffic::TrafficNetwork net;
+    std::unique_ptr<LinkResolver> resolver;
     std::vector<traffic::Trip> trips;
-    if (spec->generatedDemand) {
-        trips = traffic::generateCommuterTrips(city, spec->commuters, spec->seed);
+    traffic::SimOptions so;
+    const double clock0 = scenarios::parseClock(spec->clockStart).value_or(0.0);
+    if (!quiet) {
+        err << "Loading the " << (spec->sumoNet.empty() ? "city" : "SUMO network") << "...\n";
     }
-    for (const std::string& f : spec->tripFiles) {
-        for (const CsvTrip& t : readTripsCsv(f, resolver, clock0, report)) {
-            traffic::Trip tr;
-            tr.id = t.id;
-            tr.depart = t.depart;
-            tr.from = t.from;
-            tr.to = t.to;
-            tr.vclass = traffic::vehicleClassFromString(t.type).value_or(traffic::VehicleClass::Car);
-            trips.push_back(std::move(tr));
+    if (!spec->sumoNet.empty()) {
+        sumo = traffic::readSumoNetwork(spec->sumoNet, report);
+        if (!sumo) {
+            return failWith(report);
+        }
+        net = sumo->net;
+        traffic::SumoDemand all;
+        for (const std::string& f : spec->sumoRoutes) {
+            auto d = traffic::readSumoRoutes(f, *sumo, report);
+            if (!d) {
+                return failWith(report);
+            }
+            for (std::size_t i = 0; i < d->trips.size(); ++i) {
+                all.trips.push_back(std::move(d->trips[i]));
+                all.tripTypes.push_back(d->tripTypes[i]);
+            }
+            all.types.insert(all.types.end(), d->types.begin(), d->types.end());
+        }
+        so.types = traffic::simulationTypes(all, report);
+        trips = std::move(all.trips);
+    } else {
+        gis::LoadOptions load;
+        if (spec->sampleCity) {
+            const char* env = std::getenv("CITYTWIN_ASSETS_DIR");
+            load = gis::sampleCityOptions(env != nullptr ? env : CT_DEFAULT_ASSETS_DIR);
+        }
+        if (!spec->citySources.empty()) {
+            load.vectorSources = spec->citySources;
+        }
+        if (!spec->dem.empty()) {
+            load.demPath = spec->dem;
+        }
+        load.mappingPath = spec->mapping;
+        loaded = gis::loadCity(load);
+        if (!loaded->city) {
+            return failWith(loaded->report);
+        }
+        net = traffic::buildTrafficNetwork(loaded->city->roads);
+        resolver = std::make_unique<LinkResolver>(*loaded->city);
+        if (spec->generatedDemand) {
+            trips = traffic::generateCommuterTrips(*loaded->city, spec->commuters, spec->seed);
+        }
+        for (const std::string& f : spec->tripFiles) {
+            for (const CsvTrip& t : readTripsCsv(f, *resolver, clock0, report)) {
+                traffic::Trip tr;
+                tr.id = t.id;
+                tr.depart = t.depart;
+                tr.from = t.from;
+                tr.to = t.to;
+                tr.vclass = traffic::vehicleClassFromString(t.type).value_or(traffic::VehicleClass::Car);
+                trips.push_back(std::move(tr));
+            }
         }
     }
+    // Link references: SUMO edge ids ("edge:ID" or the bare id) on a SUMO network.
+    auto resolve = [&](const std::string& ref) -> std::vector<LinkId> {
+        if (sumo) {
+            const LinkId l = sumo->findEdge(ref.rfind("edge:", 0) == 0 ? ref.substr(5) : ref);
+            return l.valid() ? std::vector<LinkId>{l} : std::vector<LinkId>{};
+        }
+        return resolver->resolve(ref);
+    };
     // Events: every link reference must name something.
     struct Pending {
         double time;
@@ -150,14 +183,14 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     };
     std::vector<Pending> events;
     for (const scenarios::ScenarioEvent& e : spec->events) {
-        const auto links = resolver.resolve(e.link);
+        const auto links = resolve(e.link);
         if (links.empty()) {
             Diagnostic d;
             d.severity = Severity::Error;
             d.code = "scenario.unknown_link";
             d.file = spec->file;
             d.layer = "/events/" + std::to_string(e.line) + "/link";
-            d.message = "'" + e.link + "' names no link of the city";
+            d.message = "'" + e.link + "' names no link of the " + (sumo ? "SUMO network" : "city");
             d.action = "load stopped";
             report.add(std::move(d));
         }
@@ -169,7 +202,6 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     std::stable_sort(events.begin(), events.end(),
                      [](const Pending& a, const Pending& b) { return a.time < b.time; });
 
-    traffic::SimOptions so;
     so.step = spec->step;
     so.seed = spec->seed;
     so.threads = spec->threads;
@@ -234,7 +266,7 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     const std::string dir = spec->outputFolder + "/";
     traffic::LinkNames names(net.linkCount());
     for (std::uint32_t l = 0; l < net.linkCount(); ++l) {
-        names[l] = std::to_string(l);
+        names[l] = sumo ? sumo->edgeIdString(LinkId{l}) : std::to_string(l);
     }
     std::string werr;
     bool ok = writeFileAtomically(dir + "tripinfo.csv", traffic::tripinfoCsv(sim.trips()), &werr) &&
@@ -242,7 +274,7 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
                                   traffic::linkStatsCsv(net, sim.linkIntervals(), names), &werr) &&
               writeFileAtomically(dir + "kpi.csv", traffic::kpiCsv(kpi.samples()), &werr) &&
               writeFileAtomically(dir + "detectors.csv", traffic::detectorsCsv(sim, net, names), &werr);
-    if (ok && spec->geopackage) {
+    if (ok && spec->geopackage && loaded) {
         gis::LinkLayer total{
             "links_total", {"flow_vph", "density_vpkm", "speed_kmh", "travel_time_s", "delay_index"}, {}};
         gis::LinkLayer perInterval{
@@ -273,7 +305,7 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
                                   {span > 0 ? entered[l] * 3600 / span : 0.0,
                                    span > 0 ? vehS[l] / span / km : 0.0, v * 3.6, tt, tt / freeTt}});
         }
-        ok = gis::writeLinkGeoPackage(dir + "links.gpkg", city, {total, perInterval}, &werr);
+        ok = gis::writeLinkGeoPackage(dir + "links.gpkg", *loaded->city, {total, perInterval}, &werr);
     }
 
     // Summary.

@@ -154,7 +154,7 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
         r.error("/city", "a scenario needs a \"city\" object: {\"sample\": true} or {\"sources\": [...]}");
     } else {
         const json& c = j["city"];
-        r.checkKeys(c, "/city", {"sample", "sources", "dem", "mapping"});
+        r.checkKeys(c, "/city", {"sample", "sources", "dem", "mapping", "sumo_net"});
         s.sampleCity = c.value("sample", false);
         if (c.contains("sources")) {
             if (!c["sources"].is_array()) {
@@ -171,8 +171,9 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
         }
         s.dem = r.path(r.string(c, "dem", "/city").value_or(""));
         s.mapping = r.path(r.string(c, "mapping", "/city").value_or(""));
-        if (!s.sampleCity && s.citySources.empty()) {
-            r.error("/city", "give \"sources\" or \"sample\": true");
+        s.sumoNet = r.path(r.string(c, "sumo_net", "/city").value_or(""));
+        if (!s.sampleCity && s.citySources.empty() && s.sumoNet.empty()) {
+            r.error("/city", "give \"sources\", \"sumo_net\" or \"sample\": true");
         }
     }
     s.duration = r.time(j, "duration", "", c0, false).value_or(s.duration);
@@ -186,7 +187,18 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
 
     if (j.contains("demand")) {
         const json& d = j["demand"];
-        r.checkKeys(d, "/demand", {"generated", "trips"});
+        r.checkKeys(d, "/demand", {"generated", "trips", "sumo_routes"});
+        if (d.contains("sumo_routes")) {
+            if (!d["sumo_routes"].is_array()) {
+                r.error("/demand/sumo_routes", "must be an array of SUMO route or trip files");
+            } else {
+                for (const json& f : d["sumo_routes"]) {
+                    if (f.is_string()) {
+                        s.sumoRoutes.push_back(r.path(f.get<std::string>()));
+                    }
+                }
+            }
+        }
         if (d.contains("generated")) {
             const json& g = d["generated"];
             const std::string w = "/demand/generated";
@@ -235,6 +247,14 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
         s.geopackage = o.value("geopackage", s.geopackage);
     }
     s.outputFolder = r.path(s.outputFolder);
+    if (!s.sumoNet.empty() && (s.generatedDemand || !s.tripFiles.empty())) {
+        r.error("/demand",
+                "a SUMO network takes its demand from \"sumo_routes\" (generated demand and trips CSV need a "
+                "GIS city)");
+    }
+    if (s.sumoNet.empty() && !s.sumoRoutes.empty()) {
+        r.error("/demand/sumo_routes", "SUMO routes need a SUMO network (\"city\": {\"sumo_net\": ...})");
+    }
     if (j.contains("events")) {
         if (!j["events"].is_array()) {
             r.error("/events", "must be an array of events");

@@ -70,6 +70,21 @@ private slots:
                  0);
         QCOMPARE(lines(a.filePath("tripinfo.csv")), lines(b.filePath("tripinfo.csv")));
     }
+    void sumoNetworkScenario() {
+        // The SUMO fixtures (tests/fixtures/sumo/README.md: 11 vehicles, SUMO delivers all 11)
+        // through citytwin run; outputs name SUMO's edges.
+        QTemporaryDir out;
+        const Run r = citytwin(
+            {"run", CT_FIXTURES_DIR "/scenarios/sumo_two_junctions.json", "--out", out.path(), "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        const QStringList trips = lines(out.filePath("tripinfo.csv"));
+        QCOMPARE(trips.size(), 12);
+        for (int i = 1; i < trips.size(); ++i) {
+            QVERIFY2(trips[i].contains(",arrived,"), qPrintable(trips[i]));
+        }
+        QVERIFY(lines(out.filePath("link_stats.csv")).join('\n').contains(",J1J2,"));
+        QVERIFY(!QFileInfo::exists(out.filePath("links.gpkg")));  // no GIS geometry for a SUMO net
+    }
     void badScenarioIsRejected() {
         const Run r = citytwin({"run", CT_FIXTURES_DIR "/scenarios/bad_scenario.json"});
         QCOMPARE(r.code, 1);

@@ -33,6 +33,8 @@ struct ScenarioSpec {
     bool sampleCity = false;
     std::string dem;
     std::string mapping;
+    /// A SUMO network (.net.xml) instead of GIS sources: the same network as SUMO drives.
+    std::string sumoNet;
 
     // The run.
     double duration = 3600.0;  ///< s
@@ -44,7 +46,8 @@ struct ScenarioSpec {
     // Demand.
     bool generatedDemand = false;
     traffic::CommuterDemand commuters;
-    std::vector<std::string> tripFiles;  ///< trips CSV files (docs/scenarios.md)
+    std::vector<std::string> tripFiles;   ///< trips CSV files (docs/scenarios.md)
+    std::vector<std::string> sumoRoutes;  ///< SUMO route/trip files (with a SUMO network)
 
     // Outputs.
     std::string outputFolder = "output";
