@@ -206,6 +206,7 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     so.seed = spec->seed;
     so.threads = spec->threads;
     so.teleportAfter = spec->teleportAfter;
+    so.rerouteInterval = spec->rerouteInterval;
     so.statsInterval = spec->statsInterval;
     traffic::Simulation sim(net, so);
     const std::size_t tripCount = trips.size();

@@ -140,7 +140,7 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
     }
     r.checkKeys(j, "",
                 {"name", "description", "city", "clock_start", "duration", "step_s", "seed", "threads",
-                 "teleport_after_s", "demand", "outputs", "events"});
+                 "teleport_after_s", "reroute_interval_s", "demand", "outputs", "events"});
     s.name = r.string(j, "name", "").value_or(fs::path(file).stem().string());
     s.description = r.string(j, "description", "").value_or("");
     s.clockStart = r.string(j, "clock_start", "").value_or("00:00");
@@ -184,6 +184,7 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
     s.seed = static_cast<std::uint64_t>(r.number(j, "seed", "", 0, 9.0e15).value_or(1));
     s.threads = static_cast<int>(r.number(j, "threads", "", 0, 1024).value_or(0));
     s.teleportAfter = r.number(j, "teleport_after_s", "", 0, 86400).value_or(s.teleportAfter);
+    s.rerouteInterval = r.number(j, "reroute_interval_s", "", 0, 86400).value_or(s.rerouteInterval);
 
     if (j.contains("demand")) {
         const json& d = j["demand"];

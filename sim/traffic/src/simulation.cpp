@@ -264,6 +264,12 @@ void Simulation::Impl::dumpStuck() const {
 
 void Simulation::Impl::step() {
     last = StepStats{};
+    if (opt.rerouteInterval > 0.0 && tick > 0) {
+        const auto every = std::max<std::int64_t>(1, std::llround(opt.rerouteInterval / dt));
+        if (tick % every == 0) {
+            rerouteAll();
+        }
+    }
     arena.execute([&] {
         applySignals();
         insertVehicles();
@@ -306,6 +312,68 @@ void Simulation::Impl::step() {
         }
         intervals.push_back(std::move(current));
         startInterval(last.time);
+    }
+}
+
+bool Simulation::Impl::reroute(std::uint32_t v, Router& r) {
+    const bool onInternal = net.isInternal(LaneId{lane[v]});
+    // On an internal lane the vehicle is committed to the next link: route from there.
+    const std::uint32_t fromIdx = onInternal ? routeIdx[v] + 1 : routeIdx[v];
+    if (fromIdx >= routeLen[v]) {
+        return false;
+    }
+    const LinkId from = routeAt(v, fromIdx);
+    const LinkId to = routeAt(v, routeLen[v] - 1);
+    const std::vector<LinkId> path = r.route(from, to);
+    const auto oldBegin = routePool.begin() + routeOff[v] + fromIdx;
+    const auto oldEnd = routePool.begin() + routeOff[v] + routeLen[v];
+    if (path.empty() || std::equal(path.begin(), path.end(), oldBegin, oldEnd)) {
+        return false;
+    }
+    // On congestion (costs given) switch only for a clear gain: 10 % and 30 s on what is left,
+    // so that drivers do not chase every fluctuation of the travel times.
+    if (r.costs() != nullptr) {
+        double oldCost = 0.0, newCost = 0.0;
+        for (auto it = oldBegin; it != oldEnd; ++it) {
+            oldCost += (*r.costs())[it->index()];
+        }
+        for (LinkId l : path) {
+            newCost += (*r.costs())[l.index()];
+        }
+        if (newCost > 0.9 * oldCost || oldCost - newCost < 30.0) {
+            return false;
+        }
+    }
+    std::vector<LinkId> full(routePool.begin() + routeOff[v], oldBegin);
+    full.insert(full.end(), path.begin(), path.end());
+    routeOff[v] = static_cast<std::uint32_t>(routePool.size());
+    routeLen[v] = static_cast<std::uint32_t>(full.size());
+    routePool.insert(routePool.end(), full.begin(), full.end());
+    if (!onInternal) {
+        nextConn[v] = nextConnFor(v, lane[v], routeIdx[v]);
+    }
+    ++results[v].reroutes;
+    ++counters.reroutes;
+    return true;
+}
+
+void Simulation::Impl::rerouteAll() {
+    // Travel time estimates from the recent speeds (an empty link relaxes to its limit with a
+    // time constant of 60 s), then every running vehicle in id order.
+    const double decayPerTick = std::exp(-dt / 60.0);
+    for (std::uint32_t l = 0; l < net.linkCount(); ++l) {
+        const double free = net.linkSpeed[l];
+        const double age = static_cast<double>(tick - linkSpeedTick[l]);
+        const double v = free + (linkSpeedAvg[l] - free) * std::pow(decayPerTick, age);
+        linkCost[l] = static_cast<float>(net.linkLength[l] / std::max(v, 0.5));
+    }
+    Router r(net);
+    r.setClosed(&closed);
+    r.setCosts(&linkCost);
+    for (std::uint32_t v = 0; v < trips.size(); ++v) {
+        if (lane[v] != kNone) {
+            reroute(v, r);
+        }
     }
 }
 
@@ -379,7 +447,8 @@ bool Simulation::finished() const {
 void Simulation::closeLink(LinkId l) {
     Impl& s = *m;
     s.closed[l.index()] = 1;
-    // Vehicles whose remaining route uses the link get a new route from the link they are on.
+    // Vehicles whose remaining route uses the link get a new route from the link they are on
+    // (when there is no way around, a vehicle stops before the link and may be teleported).
     Router router(s.net);
     router.setClosed(&s.closed);
     for (std::uint32_t v = 0; v < s.trips.size(); ++v) {
@@ -390,29 +459,9 @@ void Simulation::closeLink(LinkId l) {
         for (std::uint32_t i = s.routeIdx[v] + 1; i < s.routeLen[v]; ++i) {
             uses = uses || s.routeAt(v, i) == l;
         }
-        if (!uses) {
-            continue;
+        if (uses) {
+            s.reroute(v, router);
         }
-        const bool onInternal = s.net.isInternal(LaneId{s.lane[v]});
-        // On an internal lane the vehicle is committed to the next link: route from there.
-        const std::uint32_t fromIdx = onInternal ? s.routeIdx[v] + 1 : s.routeIdx[v];
-        const LinkId from = s.routeAt(v, fromIdx);
-        const LinkId to = s.routeAt(v, s.routeLen[v] - 1);
-        std::vector<LinkId> path = router.route(from, to);
-        if (path.empty()) {
-            continue;  // no way around: it stops before the closed link (and may teleport)
-        }
-        std::vector<LinkId> full(s.routePool.begin() + s.routeOff[v],
-                                 s.routePool.begin() + s.routeOff[v] + fromIdx);
-        full.insert(full.end(), path.begin(), path.end());
-        s.routeOff[v] = static_cast<std::uint32_t>(s.routePool.size());
-        s.routeLen[v] = static_cast<std::uint32_t>(full.size());
-        s.routePool.insert(s.routePool.end(), full.begin(), full.end());
-        if (!onInternal) {
-            s.nextConn[v] = s.nextConnFor(v, s.lane[v], s.routeIdx[v]);
-        }
-        ++s.results[v].reroutes;
-        ++s.counters.reroutes;
     }
 }
 

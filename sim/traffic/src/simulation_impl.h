@@ -109,6 +109,15 @@ struct Simulation::Impl {
     std::vector<std::int8_t> lcWish;
 
     std::vector<std::uint8_t> closed;
+    // Current link speeds for rerouting: a moving average of the speeds driven on each link,
+    // relaxing towards the speed limit while the link is empty (updated lazily).
+    std::vector<float> linkSpeedAvg;          // m/s
+    std::vector<std::int64_t> linkSpeedTick;  // tick of the last update
+    std::vector<float> linkCost;              // s, travel time estimates handed to the router
+    /// Replaces the rest of v's route by the best path from the link it is on (or committed to)
+    /// under the router's current costs and closures; true when the route changed.
+    bool reroute(std::uint32_t v, Router& r);
+    void rerouteAll();
     Router router{net};  // for departures; one per simulation (it keeps its search buffers)
     Counters counters;
     StepStats last;
@@ -148,6 +157,12 @@ struct Simulation::Impl {
         }
         closed.assign(net.linkCount(), 0);
         router.setClosed(&closed);
+        linkSpeedAvg.assign(net.linkCount(), 0.0f);
+        for (std::uint32_t l = 0; l < net.linkCount(); ++l) {
+            linkSpeedAvg[l] = net.linkSpeed[l];
+        }
+        linkSpeedTick.assign(net.linkCount(), 0);
+        linkCost.assign(net.linkCount(), 0.0f);
         laneDetectors.resize(net.laneCount());
         mergeRequests.resize(net.laneCount());
         startInterval(0.0);

@@ -259,9 +259,21 @@ void Simulation::Impl::applyMoves() {
             continue;
         }
         const std::uint32_t link = net.laneLink[l].index();
+        double sum = 0.0;
         for (std::uint32_t v : laneVeh[l]) {
             current.vehicleSeconds[link] += dt;
             current.speedSum[link] += speed[v] * dt;
+            sum += speed[v];
+        }
+        if (opt.rerouteInterval > 0.0 && !laneVeh[l].empty()) {
+            // Relax the stored average to now, then blend in this step's mean speed.
+            const double free = net.linkSpeed[link];
+            const double decay = std::exp(-dt / 60.0);
+            const double age = static_cast<double>(tick + 1 - linkSpeedTick[link]);
+            const double prev = free + (linkSpeedAvg[link] - free) * std::pow(decay, age - 1.0);
+            linkSpeedAvg[link] = static_cast<float>(
+                decay * prev + (1.0 - decay) * sum / static_cast<double>(laneVeh[l].size()));
+            linkSpeedTick[link] = tick + 1;
         }
     }
     // Detector occupancy: a vehicle covers [front - length, front].

@@ -20,6 +20,7 @@ public:
     void setClosed(const std::vector<std::uint8_t>* closed) { m_closed = closed; }
     /// Travel time per link in s; nullptr = free flow (length / speed limit).
     void setCosts(const std::vector<float>* costs) { m_costs = costs; }
+    [[nodiscard]] const std::vector<float>* costs() const { return m_costs; }
 
     /// The fastest path from the start of `from` to the end of `to`, both included; empty when
     /// there is none. Deterministic: ties go to the lower link id.

@@ -31,7 +31,10 @@ struct SimOptions {
     double laneChangeCooldown = 3.0;  ///< s between two lane changes of a vehicle
     double yieldDistance = 15.0;      ///< m, a yielding vehicle checks the crossing from this close
     double statsInterval = 300.0;     ///< s, interval of link statistics
-    std::vector<VehicleType> types;   ///< per VehicleClass; empty = defaultVehicleType()
+    /// s between reroutings of every running vehicle on current travel times (congestion);
+    /// 0 = reroute only when a link on the route closes.
+    double rerouteInterval = 0.0;
+    std::vector<VehicleType> types;  ///< per VehicleClass; empty = defaultVehicleType()
 };
 
 /// Network-wide figures of one step.
