@@ -16,6 +16,7 @@ constexpr const char* kHelp = R"(citytwin - CityTwin, a digital-twin city simula
 Usage:
   citytwin info [SOURCE...] [--dem FILE] [--mapping FILE] [--crs EPSG] [--json]
   citytwin run SCENARIO.json [--threads N] [--out DIR] [--quiet]
+  citytwin signals SCENARIO.json
   citytwin water FILE.inp [--duration H] [--pda] [--epanet] [--json] [--out DIR]
   citytwin --help | --version
 
@@ -27,6 +28,8 @@ Commands:
   run     Run a scenario headless (traffic on the scenario's city, its demand and
           events) with a progress bar; trips, link statistics (CSV and GeoPackage),
           KPIs over time and detector counts go to the output folder.
+  signals Print the junctions and signal programs of a scenario's network as JSON, to
+          edit them in the scenario's "signals" array.
   water   Simulate an EPANET .inp water network (steady state or extended period):
           a summary, and full results as CSV or JSON (docs/water.md).
 
@@ -138,6 +141,9 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (cmd == "run") {
         return runScenarioCommand({args.begin() + 1, args.end()}, out, err);
+    }
+    if (cmd == "signals") {
+        return runSignalsCommand({args.begin() + 1, args.end()}, out, err);
     }
     if (cmd == "water") {
         return runWaterCommand({args.begin() + 1, args.end()}, out, err);

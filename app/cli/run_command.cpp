@@ -52,7 +52,160 @@ demand, simulates with the scenario's events, and writes to the output folder:
   summary.json     the run's summary
 )";
 
+void signalError(const scenarios::ScenarioSpec& spec, int index, const std::string& where,
+                 const std::string& what, DiagnosticReport& report) {
+    Diagnostic d;
+    d.severity = Severity::Error;
+    d.code = "scenario.signal";
+    d.file = spec.file;
+    d.layer = "/signals/" + std::to_string(index) + where;
+    d.message = what;
+    d.action = "load stopped";
+    report.add(std::move(d));
+}
+
 }  // namespace
+
+void applySignalOverrides(const scenarios::ScenarioSpec& spec, traffic::TrafficNetwork& net,
+                          DiagnosticReport& report) {
+    for (const scenarios::SignalOverride& o : spec.signalPrograms) {
+        if (o.node >= net.nodeCount() || net.connectionsOfNode(NodeId{o.node}).empty()) {
+            signalError(spec, o.index, "/node",
+                        "node " + std::to_string(o.node) +
+                            " is not a junction of this network (citytwin signals lists them)",
+                        report);
+            continue;
+        }
+        const std::size_t n = net.connectionsOfNode(NodeId{o.node}).size();
+        bool ok = true;
+        for (std::size_t k = 0; k < o.phases.size(); ++k) {
+            if (o.phases[k].state.size() != n) {
+                signalError(spec, o.index, "/phases/" + std::to_string(k) + "/state",
+                            "node " + std::to_string(o.node) + " has " + std::to_string(n) +
+                                " connections, the state has " + std::to_string(o.phases[k].state.size()) +
+                                " letters",
+                            report);
+                ok = false;
+            }
+        }
+        if (!ok) {
+            continue;
+        }
+        traffic::SignalProgram p;
+        p.offset = o.offset;
+        for (const auto& ph : o.phases) {
+            p.phases.push_back({ph.duration, ph.state});
+        }
+        // A node without signals gets one: the program replaces its priority rules.
+        if (net.nodeProgram[o.node] == UINT32_MAX) {
+            net.nodeProgram[o.node] = static_cast<std::uint32_t>(net.programs.size());
+            net.programs.push_back(std::move(p));
+            net.nodeControl[o.node] = traffic::JunctionControl::Signal;
+        } else {
+            net.programs[net.nodeProgram[o.node]] = std::move(p);
+        }
+    }
+}
+
+std::string signalProgramsJson(const traffic::TrafficNetwork& net,
+                               const std::vector<std::string>& linkNames) {
+    nlohmann::json out = nlohmann::json::array();
+    static constexpr const char* kDir[] = {"straight", "right", "left", "uturn"};
+    for (std::uint32_t n = 0; n < net.nodeCount(); ++n) {
+        const auto conns = net.connectionsOfNode(NodeId{n});
+        if (conns.empty() || net.nodeControl[n] == traffic::JunctionControl::None) {
+            continue;
+        }
+        nlohmann::json node;
+        node["node"] = n;
+        node["x_m"] = net.nodePos[n].x;
+        node["y_m"] = net.nodePos[n].y;
+        nlohmann::json cs = nlohmann::json::array();
+        for (std::size_t k = 0; k < conns.size(); ++k) {
+            const std::uint32_t c = conns[k];
+            const std::uint32_t from = net.laneLink[net.connFrom[c].index()].index();
+            const std::uint32_t to = net.laneLink[net.connTo[c].index()].index();
+            cs.push_back({{"index", k},
+                          {"from_link", from < linkNames.size() ? linkNames[from] : std::to_string(from)},
+                          {"from_lane", net.laneIndex[net.connFrom[c].index()]},
+                          {"to_link", to < linkNames.size() ? linkNames[to] : std::to_string(to)},
+                          {"dir", kDir[static_cast<int>(net.connDir[c])]},
+                          {"priority", std::string(1, traffic::toChar(net.connBaseState[c]))}});
+        }
+        node["connections"] = cs;
+        if (net.nodeProgram[n] != UINT32_MAX) {
+            const traffic::SignalProgram& p = net.programs[net.nodeProgram[n]];
+            node["offset_s"] = p.offset;
+            nlohmann::json phases = nlohmann::json::array();
+            for (const auto& ph : p.phases) {
+                phases.push_back({{"duration_s", ph.duration}, {"state", ph.states}});
+            }
+            node["phases"] = phases;
+        }
+        out.push_back(node);
+    }
+    return out.dump(2);
+}
+
+bool loadScenarioNetwork(const scenarios::ScenarioSpec& spec, ScenarioNetwork& out,
+                         DiagnosticReport& report) {
+    if (!spec.sumoNet.empty()) {
+        out.sumo = traffic::readSumoNetwork(spec.sumoNet, report);
+        if (!out.sumo) {
+            return false;
+        }
+        out.net = out.sumo->net;
+        return true;
+    }
+    gis::LoadOptions load;
+    if (spec.sampleCity) {
+        const char* env = std::getenv("CITYTWIN_ASSETS_DIR");
+        load = gis::sampleCityOptions(env != nullptr ? env : CT_DEFAULT_ASSETS_DIR);
+    }
+    if (!spec.citySources.empty()) {
+        load.vectorSources = spec.citySources;
+    }
+    if (!spec.dem.empty()) {
+        load.demPath = spec.dem;
+    }
+    load.mappingPath = spec.mapping;
+    out.loaded = gis::loadCity(load);
+    if (!out.loaded->city) {
+        report.append(out.loaded->report);
+        return false;
+    }
+    out.net = traffic::buildTrafficNetwork(out.loaded->city->roads);
+    return true;
+}
+
+int runSignalsCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.size() != 1 || args[0].empty() || args[0][0] == '-') {
+        err << "Usage: citytwin signals SCENARIO.json\n"
+               "Prints the junctions of the scenario's network (node index, position, connections with\n"
+               "their index, links, direction and priority) and their signal programs as JSON, with the\n"
+               "scenario's own \"signals\" applied. Copy a node into the scenario's \"signals\" array to\n"
+               "edit its program (docs/scenarios.md).\n";
+        return args.size() == 1 && (args[0] == "-h" || args[0] == "--help") ? kExitOk : kExitUsage;
+    }
+    DiagnosticReport report;
+    const auto spec = scenarios::readScenario(args[0], report);
+    ScenarioNetwork sn;
+    if (!spec || !loadScenarioNetwork(*spec, sn, report)) {
+        err << report.summary();
+        return kExitLoadError;
+    }
+    applySignalOverrides(*spec, sn.net, report);
+    if (report.hasErrors()) {
+        err << report.summary();
+        return kExitLoadError;
+    }
+    std::vector<std::string> names(sn.net.linkCount());
+    for (std::uint32_t l = 0; l < sn.net.linkCount(); ++l) {
+        names[l] = sn.sumo ? sn.sumo->edgeIdString(LinkId{l}) : std::to_string(l);
+    }
+    out << signalProgramsJson(sn.net, names) << '\n';
+    return kExitOk;
+}
 
 int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::string scenarioPath, outDir;
@@ -102,22 +255,21 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     }
 
     // The network: a GIS city (with its city model), or a SUMO network as SUMO drives it.
-    std::optional<gis::LoadResult> loaded;
-    std::optional<traffic::SumoNetwork> sumo;
-    traffic::TrafficNetwork net;
+    if (!quiet) {
+        err << "Loading the " << (spec->sumoNet.empty() ? "city" : "SUMO network") << "...\n";
+    }
+    ScenarioNetwork sn;
+    if (!loadScenarioNetwork(*spec, sn, report)) {
+        return failWith(report);
+    }
+    std::optional<gis::LoadResult>& loaded = sn.loaded;
+    std::optional<traffic::SumoNetwork>& sumo = sn.sumo;
+    traffic::TrafficNetwork& net = sn.net;
     std::unique_ptr<LinkResolver> resolver;
     std::vector<traffic::Trip> trips;
     traffic::SimOptions so;
     const double clock0 = scenarios::parseClock(spec->clockStart).value_or(0.0);
-    if (!quiet) {
-        err << "Loading the " << (spec->sumoNet.empty() ? "city" : "SUMO network") << "...\n";
-    }
-    if (!spec->sumoNet.empty()) {
-        sumo = traffic::readSumoNetwork(spec->sumoNet, report);
-        if (!sumo) {
-            return failWith(report);
-        }
-        net = sumo->net;
+    if (sumo) {
         traffic::SumoDemand all;
         for (const std::string& f : spec->sumoRoutes) {
             auto d = traffic::readSumoRoutes(f, *sumo, report);
@@ -133,23 +285,6 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         so.types = traffic::simulationTypes(all, report);
         trips = std::move(all.trips);
     } else {
-        gis::LoadOptions load;
-        if (spec->sampleCity) {
-            const char* env = std::getenv("CITYTWIN_ASSETS_DIR");
-            load = gis::sampleCityOptions(env != nullptr ? env : CT_DEFAULT_ASSETS_DIR);
-        }
-        if (!spec->citySources.empty()) {
-            load.vectorSources = spec->citySources;
-        }
-        if (!spec->dem.empty()) {
-            load.demPath = spec->dem;
-        }
-        load.mappingPath = spec->mapping;
-        loaded = gis::loadCity(load);
-        if (!loaded->city) {
-            return failWith(loaded->report);
-        }
-        net = traffic::buildTrafficNetwork(loaded->city->roads);
         resolver = std::make_unique<LinkResolver>(*loaded->city);
         if (spec->generatedDemand) {
             trips = traffic::generateCommuterTrips(*loaded->city, spec->commuters, spec->seed);
@@ -196,6 +331,7 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         }
         events.push_back({e.time, e.type == scenarios::ScenarioEvent::Type::CloseLink, links, e.link});
     }
+    applySignalOverrides(*spec, net, report);
     if (report.hasErrors()) {
         return failWith(report);
     }

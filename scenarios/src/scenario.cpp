@@ -140,7 +140,7 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
     }
     r.checkKeys(j, "",
                 {"name", "description", "city", "clock_start", "duration", "step_s", "seed", "threads",
-                 "teleport_after_s", "reroute_interval_s", "demand", "outputs", "events"});
+                 "teleport_after_s", "reroute_interval_s", "demand", "outputs", "events", "signals"});
     s.name = r.string(j, "name", "").value_or(fs::path(file).stem().string());
     s.description = r.string(j, "description", "").value_or("");
     s.clockStart = r.string(j, "clock_start", "").value_or("00:00");
@@ -292,6 +292,50 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
                     continue;
                 }
                 s.events.push_back(ev);
+            }
+        }
+    }
+    if (j.contains("signals")) {
+        if (!j["signals"].is_array()) {
+            r.error("/signals", "must be an array of signal programs");
+        } else {
+            for (std::size_t i = 0; i < j["signals"].size(); ++i) {
+                const json& g = j["signals"][i];
+                const std::string w = "/signals/" + std::to_string(i);
+                if (!g.is_object()) {
+                    r.error(w, "a signal program is an object");
+                    continue;
+                }
+                r.checkKeys(g, w, {"node", "offset_s", "phases", "note"});
+                SignalOverride o;
+                o.index = static_cast<int>(i);
+                const auto node = r.number(g, "node", w, 0, 4.0e9);
+                if (!node) {
+                    r.error(w + "/node", "the node index (citytwin signals lists them)");
+                    continue;
+                }
+                o.node = static_cast<std::uint32_t>(*node);
+                o.offset = r.number(g, "offset_s", w, -86400, 86400).value_or(0.0);
+                if (!g.contains("phases") || !g["phases"].is_array() || g["phases"].empty()) {
+                    r.error(w + "/phases", "needs a non-empty array of {\"duration_s\", \"state\"}");
+                    continue;
+                }
+                for (std::size_t k = 0; k < g["phases"].size(); ++k) {
+                    const json& ph = g["phases"][k];
+                    const std::string pw = w + "/phases/" + std::to_string(k);
+                    const auto d = ph.is_object() ? r.number(ph, "duration_s", pw, 0.1, 3600) : std::nullopt;
+                    const auto st = ph.is_object() ? r.string(ph, "state", pw) : std::nullopt;
+                    if (!d || !st) {
+                        r.error(pw, "a phase is {\"duration_s\": seconds, \"state\": \"GGrr...\"}");
+                        continue;
+                    }
+                    if (st->find_first_not_of("GgyYrRusO") != std::string::npos) {
+                        r.error(pw + "/state", "letters must be G g y r s O (SUMO's signal states)");
+                        continue;
+                    }
+                    o.phases.push_back({*d, *st});
+                }
+                s.signalPrograms.push_back(std::move(o));
             }
         }
     }

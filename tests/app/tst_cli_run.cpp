@@ -1,6 +1,7 @@
 // `citytwin run` as a user runs it: a scenario on the hand-written OSM town with a trips CSV
 // (places as lon/lat) and a closure event; outputs complete and atomic; bad scenarios rejected.
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -84,6 +85,51 @@ private slots:
         }
         QVERIFY(lines(out.filePath("link_stats.csv")).join('\n').contains(",J1J2,"));
         QVERIFY(!QFileInfo::exists(out.filePath("links.gpkg")));  // no GIS geometry for a SUMO net
+    }
+    void editedSignalProgram() {
+        // `citytwin signals` lists the junctions; the small town has one signal (node n2 on Main
+        // Street). A scenario whose "signals" keeps it red throughout (and never teleports) must
+        // deliver none of the trips through it; a state of the wrong length is an error.
+        const Run list = citytwin({"signals", CT_FIXTURES_DIR "/scenarios/small_town.json"});
+        QCOMPARE(list.code, 0);
+        const QJsonArray nodes = QJsonDocument::fromJson(list.out.toUtf8()).array();
+        QJsonObject signal;
+        for (const auto& n : nodes) {
+            if (n.toObject().contains("phases")) {
+                signal = n.toObject();
+            }
+        }
+        QVERIFY(!signal.isEmpty());
+        const qsizetype connections = signal["connections"].toArray().size();
+        for (const auto& ph : signal["phases"].toArray()) {
+            QCOMPARE(ph.toObject()["state"].toString().size(), connections);
+        }
+        QTemporaryDir dir;
+        auto writeScenario = [&](const QString& state) {
+            QJsonObject sc;
+            sc["name"] = "all red";
+            sc["city"] = QJsonObject{{"sources", QJsonArray{CT_FIXTURES_DIR "/osm/small_town.osm"}}};
+            sc["duration"] = 600;
+            sc["teleport_after_s"] = 0;
+            sc["demand"] =
+                QJsonObject{{"trips", QJsonArray{CT_FIXTURES_DIR "/scenarios/small_town_trips.csv"}}};
+            sc["outputs"] = QJsonObject{{"folder", dir.filePath("out")}, {"geopackage", false}};
+            sc["signals"] = QJsonArray{
+                QJsonObject{{"node", signal["node"]},
+                            {"phases", QJsonArray{QJsonObject{{"duration_s", 600}, {"state", state}}}}}};
+            QFile f(dir.filePath("red.json"));
+            f.open(QIODevice::WriteOnly);
+            f.write(QJsonDocument(sc).toJson());
+            return dir.filePath("red.json");
+        };
+        const Run red = citytwin({"run", writeScenario(QString(connections, 'r')), "--quiet"});
+        QVERIFY2(red.code == 0, qPrintable(red.err));
+        QFile sf(dir.filePath("out/summary.json"));
+        QVERIFY(sf.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(sf.readAll()).object()["trips"].toObject()["arrived"].toInt(), 0);
+        const Run bad = citytwin({"run", writeScenario(QString(connections + 1, 'G'))});
+        QCOMPARE(bad.code, 1);
+        QVERIFY2(bad.err.contains("/signals/0/phases/0/state"), qPrintable(bad.err));
     }
     void badScenarioIsRejected() {
         const Run r = citytwin({"run", CT_FIXTURES_DIR "/scenarios/bad_scenario.json"});

@@ -12,6 +12,18 @@
 
 namespace ct::scenarios {
 
+/// A signal program that replaces the generated (or imported) one of a node.
+struct SignalOverride {
+    std::uint32_t node = 0;  ///< node index, as `citytwin signals` lists them
+    double offset = 0.0;     ///< s, program time at simulation time 0
+    struct Phase {
+        double duration = 0.0;  ///< s
+        std::string state;      ///< one SUMO letter (G g y r s O) per connection of the node
+    };
+    std::vector<Phase> phases;
+    int index = -1;  ///< for diagnostics: its index in the file's "signals" array
+};
+
 struct ScenarioEvent {
     enum class Type { CloseLink, OpenLink };
     double time = 0.0;  ///< s from the scenario start
@@ -58,6 +70,7 @@ struct ScenarioSpec {
     bool geopackage = true;        ///< link statistics also as a GeoPackage
 
     std::vector<ScenarioEvent> events;
+    std::vector<SignalOverride> signalPrograms;  // not "signals": a Qt macro
 };
 
 /// Reads and validates a scenario file. Unknown keys are warnings (with their JSON pointer);
