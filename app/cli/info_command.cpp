@@ -4,6 +4,7 @@
 
 #include "citytwin/sim/version.h"
 #include "info_report.h"
+#include "power_command.h"
 #include "run_command.h"
 #include "water_command.h"
 
@@ -17,6 +18,7 @@ Usage:
   citytwin info [SOURCE...] [--dem FILE] [--mapping FILE] [--crs EPSG] [--json]
   citytwin run SCENARIO.json [--threads N] [--out DIR] [--quiet]
   citytwin signals SCENARIO.json
+  citytwin power CASE.m [--dc] [--n-1] [--cascade] [--q-limits] [--json] [--out DIR]
   citytwin water FILE.inp [--duration H] [--pda] [--epanet] [--json] [--out DIR]
   citytwin --help | --version
 
@@ -30,6 +32,8 @@ Commands:
           KPIs over time and detector counts go to the output folder.
   signals Print the junctions and signal programs of a scenario's network as JSON, to
           edit them in the scenario's "signals" array.
+  power   Solve the AC (or DC) power flow of a MATPOWER case: a summary, N-1
+          contingencies or a cascade, full results as CSV or JSON (docs/power.md).
   water   Simulate an EPANET .inp water network (steady state or extended period):
           a summary, and full results as CSV or JSON (docs/water.md).
 
@@ -144,6 +148,9 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (cmd == "signals") {
         return runSignalsCommand({args.begin() + 1, args.end()}, out, err);
+    }
+    if (cmd == "power") {
+        return runPowerCommand({args.begin() + 1, args.end()}, out, err);
     }
     if (cmd == "water") {
         return runWaterCommand({args.begin() + 1, args.end()}, out, err);

@@ -1,5 +1,7 @@
 #include "power_command.h"
 
+#include "citytwin/sim/atomic_file.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -503,8 +505,8 @@ int runPowerCommand(const std::vector<std::string>& args, std::ostream& out, std
         }
         if (ok && o.json) {
             std::string why;
-            ok = power::writeFileAtomically((std::filesystem::path(o.outDir) / "result.json").string(),
-                                            doc.dump(2) + "\n", &why);
+            ok = ct::writeFileAtomically((std::filesystem::path(o.outDir) / "result.json").string(),
+                                         doc.dump(2) + "\n", &why);
             if (!ok) {
                 writeReport.error("power.write_failed", o.outDir, why, "file not written");
             }

@@ -191,8 +191,8 @@ int main(int argc, char** argv) {
             cases.push_back(a);
         }
     }
-    std::printf("%-22s %7s %8s %5s %9s %11s %11s %10s %11s\n", "network", "buses", "branches", "iter", "converged",
-                "AC ms/solve", "ms/iter", "DC ms", "balance pu");
+    std::printf("%-22s %7s %8s %5s %9s %11s %11s %10s %11s\n", "network", "buses", "branches", "iter",
+                "converged", "AC ms/solve", "ms/iter", "DC ms", "balance pu");
     for (int n : sizes) {
         if (n > 1) {
             bench(grid(n), repeat > 0 ? repeat : (n <= 1000 ? 21 : 5));

@@ -10,7 +10,9 @@
 
 namespace ct::power::test {
 
-inline std::string fixture(const std::string& name) { return std::string(CT_POWER_FIXTURES_DIR) + "/" + name; }
+inline std::string fixture(const std::string& name) {
+    return std::string(CT_POWER_FIXTURES_DIR) + "/" + name;
+}
 
 /// Loads a fixture that must load without errors (the caller checks has_value()).
 inline std::optional<PowerNetwork> loadFixture(const std::string& name) {
@@ -55,9 +57,9 @@ inline PowerBranch line(int from, int to, double r, double x, double b = 0, doub
 /// whose larger root is the normal operating point. Returns false when there is no real root
 /// (the load exceeds what the line can carry).
 struct TwoBusSolution {
-    double v2 = 0;       ///< load bus voltage magnitude, p.u.
-    double deltaRad = 0; ///< angle of the source over the load bus, rad
-    double q1 = 0;       ///< reactive power sent by the source, p.u.: (v1^2 - v1 v2 cos d) / x
+    double v2 = 0;        ///< load bus voltage magnitude, p.u.
+    double deltaRad = 0;  ///< angle of the source over the load bus, rad
+    double q1 = 0;        ///< reactive power sent by the source, p.u.: (v1^2 - v1 v2 cos d) / x
 };
 
 inline bool twoBus(double v1, double x, double p, double q, TwoBusSolution& s) {

@@ -141,7 +141,8 @@ private slots:
         PowerNetwork net;
         net.buses = {bus(1, BusType::Ref), bus(2, BusType::Pv, 20, 10), bus(3, BusType::Pq, 120, 40)};
         net.gens = {gen(0, 0, 1.02), gen(1, 60, 1.01)};
-        net.branches = {line(0, 1, 0.02, 0.06, 0.03), line(0, 2, 0.08, 0.24, 0.025), line(1, 2, 0.06, 0.18, 0.02)};
+        net.branches = {line(0, 1, 0.02, 0.06, 0.03), line(0, 2, 0.08, 0.24, 0.025),
+                        line(1, 2, 0.06, 0.18, 0.02)};
         const PowerFlowResult r = solvePowerFlow(net);
         QVERIFY2(r.converged, r.message.c_str());
         QVERIFY(maxPowerBalanceMismatchPu(net, r) < 1e-8);
@@ -168,9 +169,11 @@ private slots:
         QVERIFY2(r.converged, r.message.c_str());
         QVERIFY(r.iterations <= 5);
         for (std::size_t i = 0; i < 9; ++i) {
-            QVERIFY2(std::abs(r.vmPu[i] - vm[i]) < 1e-4, qPrintable(QString("bus %1 vm %2").arg(i + 1).arg(r.vmPu[i])));
+            QVERIFY2(std::abs(r.vmPu[i] - vm[i]) < 1e-4,
+                     qPrintable(QString("bus %1 vm %2").arg(i + 1).arg(r.vmPu[i])));
             // 3 published decimals: the rounding alone allows 5e-4.
-            QVERIFY2(std::abs(r.vaDeg[i] - va[i]) < 6e-4, qPrintable(QString("bus %1 va %2").arg(i + 1).arg(r.vaDeg[i])));
+            QVERIFY2(std::abs(r.vaDeg[i] - va[i]) < 6e-4,
+                     qPrintable(QString("bus %1 va %2").arg(i + 1).arg(r.vaDeg[i])));
         }
         QVERIFY(std::abs(r.genPMW[0] - 71.95) < 0.006);
         QVERIFY(std::abs(r.genQMVAr[0] - 24.07) < 0.006);
@@ -189,10 +192,12 @@ private slots:
         const PowerFlowResult r = solvePowerFlow(*net);
         QVERIFY2(r.converged, r.message.c_str());
         for (std::size_t i = 0; i < 9; ++i) {
-            QVERIFY2(std::abs(r.vmPu[i] - vm[i]) < 6e-4, qPrintable(QString("bus %1 vm %2").arg(i + 1).arg(r.vmPu[i])));
-            QVERIFY2(std::abs(r.vaDeg[i] - va[i]) < 0.06, qPrintable(QString("bus %1 va %2").arg(i + 1).arg(r.vaDeg[i])));
+            QVERIFY2(std::abs(r.vmPu[i] - vm[i]) < 6e-4,
+                     qPrintable(QString("bus %1 vm %2").arg(i + 1).arg(r.vmPu[i])));
+            QVERIFY2(std::abs(r.vaDeg[i] - va[i]) < 0.06,
+                     qPrintable(QString("bus %1 va %2").arg(i + 1).arg(r.vaDeg[i])));
         }
-        QVERIFY(std::abs(r.genPMW[0] - 71.6) < 0.06);   // A&F: 71.6 MW, 27.0 MVAr at the slack
+        QVERIFY(std::abs(r.genPMW[0] - 71.6) < 0.06);  // A&F: 71.6 MW, 27.0 MVAr at the slack
         QVERIFY(std::abs(r.genQMVAr[0] - 27.0) < 0.06);
         QVERIFY(std::abs(r.genQMVAr[1] - 6.7) < 0.06);  // 6.7 and -10.9 MVAr at the other two
         QVERIFY(std::abs(r.genQMVAr[2] + 10.9) < 0.06);
@@ -210,12 +215,15 @@ private slots:
         QVERIFY2(r.converged, r.message.c_str());
         for (std::size_t i = 0; i < 14; ++i) {
             const PowerBus& b = net->buses[i];
-            QVERIFY2(std::abs(r.vmPu[i] - b.vmPu) < 2e-3, qPrintable(QString("bus %1 vm %2").arg(i + 1).arg(r.vmPu[i])));
-            QVERIFY2(std::abs(r.vaDeg[i] - b.vaDeg) < 0.03, qPrintable(QString("bus %1 va %2").arg(i + 1).arg(r.vaDeg[i])));
+            QVERIFY2(std::abs(r.vmPu[i] - b.vmPu) < 2e-3,
+                     qPrintable(QString("bus %1 vm %2").arg(i + 1).arg(r.vmPu[i])));
+            QVERIFY2(std::abs(r.vaDeg[i] - b.vaDeg) < 0.03,
+                     qPrintable(QString("bus %1 va %2").arg(i + 1).arg(r.vaDeg[i])));
         }
         const double qg[] = {-16.55, 43.56, 25.08, 12.73, 17.62};
         for (std::size_t g = 0; g < 5; ++g) {
-            QVERIFY2(std::abs(r.genQMVAr[g] - qg[g]) < 0.006, qPrintable(QString("gen %1 q %2").arg(g + 1).arg(r.genQMVAr[g])));
+            QVERIFY2(std::abs(r.genQMVAr[g] - qg[g]) < 0.006,
+                     qPrintable(QString("gen %1 q %2").arg(g + 1).arg(r.genQMVAr[g])));
         }
         QVERIFY(std::abs(r.genPMW[0] - 232.39) < 0.006);
         QVERIFY(std::abs(r.lossMW - 13.393) < 6e-4);

@@ -125,8 +125,8 @@ private slots:
             const double acMid = (ac.pfMW[k] - ac.ptMW[k]) / 2;
             worst = std::max(worst, std::abs(acMid - d.pfMW[k]));
         }
-        qInfo("%s: largest flow %.2f MW, worst DC - AC difference %.3f MW (%.2f %%)", qPrintable(file), largest,
-              worst, 100 * worst / largest);
+        qInfo("%s: largest flow %.2f MW, worst DC - AC difference %.3f MW (%.2f %%)", qPrintable(file),
+              largest, worst, 100 * worst / largest);
         QVERIFY(worst < 0.03 * largest);
         double angleWorst = 0;
         for (std::size_t i = 0; i < net->buses.size(); ++i) {

@@ -130,20 +130,34 @@ private slots:
         QTest::addColumn<QString>("code");
         QTest::addColumn<int>("line");
         // Each file states its fault in its second line.
-        QTest::newRow("bad number") << "bad_number.m" << "power.bad_number" << 7;
-        QTest::newRow("ragged row") << "ragged_row.m" << "power.ragged_row" << 16;
-        QTest::newRow("too few columns") << "too_few_columns.m" << "power.too_few_columns" << 6;
-        QTest::newRow("unknown bus") << "unknown_bus.m" << "power.unknown_bus" << 16;
-        QTest::newRow("duplicate bus") << "duplicate_bus.m" << "power.duplicate_bus" << 8;
-        QTest::newRow("bad bus type") << "bad_bus_type.m" << "power.bad_bus_type" << 7;
-        QTest::newRow("zero impedance") << "zero_impedance.m" << "power.zero_impedance" << 17;
-        QTest::newRow("negative base") << "bad_base.m" << "power.bad_base_mva" << 4;
-        QTest::newRow("expression") << "expression.m" << "power.syntax" << 4;
-        QTest::newRow("transposed") << "transposed.m" << "power.unsupported" << 13;
-        QTest::newRow("unclosed matrix") << "unclosed_matrix.m" << "power.unclosed_matrix" << 14;
-        QTest::newRow("missing gen") << "missing_gen.m" << "power.missing_field" << -1;
-        QTest::newRow("empty file") << "empty.m" << "power.missing_field" << -1;
-        QTest::newRow("no such file") << "no_such_file.m" << "power.cannot_open" << -1;
+        QTest::newRow("bad number") << "bad_number.m"
+                                    << "power.bad_number" << 7;
+        QTest::newRow("ragged row") << "ragged_row.m"
+                                    << "power.ragged_row" << 16;
+        QTest::newRow("too few columns") << "too_few_columns.m"
+                                         << "power.too_few_columns" << 6;
+        QTest::newRow("unknown bus") << "unknown_bus.m"
+                                     << "power.unknown_bus" << 16;
+        QTest::newRow("duplicate bus") << "duplicate_bus.m"
+                                       << "power.duplicate_bus" << 8;
+        QTest::newRow("bad bus type") << "bad_bus_type.m"
+                                      << "power.bad_bus_type" << 7;
+        QTest::newRow("zero impedance") << "zero_impedance.m"
+                                        << "power.zero_impedance" << 17;
+        QTest::newRow("negative base") << "bad_base.m"
+                                       << "power.bad_base_mva" << 4;
+        QTest::newRow("expression") << "expression.m"
+                                    << "power.syntax" << 4;
+        QTest::newRow("transposed") << "transposed.m"
+                                    << "power.unsupported" << 13;
+        QTest::newRow("unclosed matrix") << "unclosed_matrix.m"
+                                         << "power.unclosed_matrix" << 14;
+        QTest::newRow("missing gen") << "missing_gen.m"
+                                     << "power.missing_field" << -1;
+        QTest::newRow("empty file") << "empty.m"
+                                    << "power.missing_field" << -1;
+        QTest::newRow("no such file") << "no_such_file.m"
+                                      << "power.cannot_open" << -1;
     }
     void brokenFiles() {
         QFETCH(QString, file);
@@ -167,6 +181,12 @@ private slots:
             }
         }
         QVERIFY2(found, allDiagnostics(report).c_str());
+        // One fault, one error: a rejected bus row does not also give errors for every reference to it.
+        // (Three short rows are three faults; the duplicate leaves bus 3 truly missing.)
+        const QStringList several{"too_few_columns.m", "duplicate_bus.m", "empty.m", "missing_gen.m"};
+        if (!several.contains(file)) {
+            QVERIFY2(report.errorCount() == 1, allDiagnostics(report).c_str());
+        }
     }
 
     void truncatedAndCorruptedInputNeverCrashes() {
@@ -193,7 +213,8 @@ private slots:
             check(text.substr(0, n));
         }
         // (39 is the quote character, written as a number to keep it out of this file for moc.)
-        const char replacements[] = {'x', ';', '[', ']', '-', '.', '%', static_cast<char>(39), '\n', '9', '0', 'e'};
+        const char replacements[] = {'x',  ';', '[', ']', '-', '.', '%', static_cast<char>(39),
+                                     '\n', '9', '0', 'e'};
         for (std::size_t i = 0; i < text.size(); i += 13) {
             std::string t = text;
             t[i] = replacements[(i / 13) % sizeof replacements];

@@ -37,7 +37,9 @@ std::vector<std::string> readLines(const std::filesystem::path& p) {
     return lines;
 }
 
-bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+bool contains(const std::string& s, const std::string& what) {
+    return s.find(what) != std::string::npos;
+}
 
 }  // namespace
 

@@ -8,7 +8,8 @@
 
 namespace ct::power {
 
-std::vector<BranchLoading> findOverloads(const PowerNetwork& net, const PowerFlowResult& result, double thresholdPct) {
+std::vector<BranchLoading> findOverloads(const PowerNetwork& net, const PowerFlowResult& result,
+                                         double thresholdPct) {
     std::vector<BranchLoading> out;
     for (std::size_t k = 0; k < net.branches.size() && k < result.branchOn.size(); ++k) {
         const double rate = net.branches[k].rateAMVA;
@@ -63,7 +64,8 @@ bool ContingencyResult::hasViolation() const {
 
 namespace {
 
-ContingencyResult assess(const PowerNetwork& base, int baseIslands, int branch, const ContingencyOptions& options) {
+ContingencyResult assess(const PowerNetwork& base, int baseIslands, int branch,
+                         const ContingencyOptions& options) {
     PowerNetwork net = base;
     net.branches[static_cast<std::size_t>(branch)].inService = false;
     const PowerFlowResult r = solvePowerFlow(net, options.flow);
@@ -115,9 +117,8 @@ NMinus1Report runNMinus1(const PowerNetwork& net, const ContingencyOptions& opti
         }
     } else {
         tbb::task_arena arena(options.threads);
-        arena.execute([&] {
-            tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) { one(i); });
-        });
+        arena.execute(
+            [&] { tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) { one(i); }); });
     }
     return report;
 }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <system_error>
 #include <vector>
 
 namespace ct::power {
@@ -24,9 +25,15 @@ struct Token {
     int line = 1;
 };
 
-bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isIdentChar(char c) { return isIdentStart(c) || isDigit(c) || c == '.'; }
+bool isIdentStart(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool isIdentChar(char c) {
+    return isIdentStart(c) || isDigit(c) || c == '.';
+}
 
 class Lexer {
 public:
@@ -137,7 +144,8 @@ private:
             (m_pos + 3 >= m_text.size() || !isIdentChar(m_text[m_pos + 3]))) {
             m_pos += 3;
             Token t = make(TokKind::Number, std::string(m_text.substr(start, m_pos - start)));
-            t.value = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+            t.value =
+                negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
             return t;
         }
         // Everything that could belong to the literal, so that "1.2.3" or "12abc" is one bad token.
@@ -167,7 +175,7 @@ private:
     }
 
     Token string(char quote) {
-        const std::size_t start = ++m_pos;
+        ++m_pos;
         std::string s;
         while (m_pos < m_text.size() && m_text[m_pos] != '\n') {
             if (m_text[m_pos] == quote) {
@@ -181,7 +189,6 @@ private:
             }
             s += m_text[m_pos++];
         }
-        (void)start;
         return make(TokKind::Bad, std::string(1, quote) + s);
     }
 
@@ -202,7 +209,8 @@ struct Row {
 
 struct Matrix {
     bool present = false;
-    int line = 0;  // where the assignment starts
+    int line = 0;     // where the assignment starts
+    int badRows = 0;  // rows dropped for a token that is not a number
     std::vector<Row> rows;
 };
 
@@ -228,7 +236,8 @@ public:
                 statement();
                 continue;
             }
-            diag(Severity::Error, "power.syntax", m_tok.line, "unexpected " + describe(m_tok) + " at the start of a statement",
+            diag(Severity::Error, "power.syntax", m_tok.line,
+                 "unexpected " + describe(m_tok) + " at the start of a statement",
                  "line skipped, case rejected");
             skipLine();
         }
@@ -289,7 +298,8 @@ private:
         }
         advance();
         if (!isSymbol("=")) {
-            diag(Severity::Error, "power.syntax", line, "expected '=' after '" + name + "', found " + describe(m_tok),
+            diag(Severity::Error, "power.syntax", line,
+                 "expected '=' after '" + name + "', found " + describe(m_tok),
                  "line skipped, case rejected");
             skipLine();
             return;
@@ -305,8 +315,8 @@ private:
             m.present = true;
             m.line = line;
             if (!isSymbol("[")) {
-                diag(Severity::Error, "power.syntax", line, "'" + name + "' must be a matrix in [ ], found " + describe(m_tok),
-                     "case rejected");
+                diag(Severity::Error, "power.syntax", line,
+                     "'" + name + "' must be a matrix in [ ], found " + describe(m_tok), "case rejected");
                 skipLine();
                 return;
             }
@@ -315,8 +325,8 @@ private:
         }
         if (name == "baseMVA") {
             if (m_tok.kind != TokKind::Number) {
-                diag(Severity::Error, "power.syntax", line, "baseMVA must be a number, found " + describe(m_tok),
-                     "case rejected");
+                diag(Severity::Error, "power.syntax", line,
+                     "baseMVA must be a number, found " + describe(m_tok), "case rejected");
                 skipLine();
                 return;
             }
@@ -338,7 +348,8 @@ private:
         if (m_tok.kind != TokKind::Newline && m_tok.kind != TokKind::End) {
             if (isSymbol("'")) {
                 diag(Severity::Error, "power.unsupported", m_tok.line,
-                     "transposed matrix for '" + name + "' is not supported; write the rows out", "case rejected");
+                     "transposed matrix for '" + name + "' is not supported; write the rows out",
+                     "case rejected");
             } else {
                 diag(Severity::Error, "power.syntax", m_tok.line,
                      "unexpected " + describe(m_tok) + " after the value of '" + name + "'", "case rejected");
@@ -366,8 +377,8 @@ private:
         }
         if (name != "version" && name != "gencost" && name != "areas" && name != "bus_name" &&
             name != "gen_name" && name != "branch_name") {
-            diag(Severity::Info, "power.field_ignored", line, "field '" + name + "' is not used by the power flow",
-                 "skipped");
+            diag(Severity::Info, "power.field_ignored", line,
+                 "field '" + name + "' is not used by the power flow", "skipped");
         }
     }
 
@@ -387,7 +398,8 @@ private:
         for (;;) {
             if (m_tok.kind == TokKind::End) {
                 diag(Severity::Error, "power.unclosed_matrix", m.line,
-                     "matrix '" + name + "' is not closed with ']' before the end of the file", "case rejected");
+                     "matrix '" + name + "' is not closed with ']' before the end of the file",
+                     "case rejected");
                 flush();
                 return;
             }
@@ -425,13 +437,15 @@ private:
             // Anything else is not a plain number: report it once per row and drop the row.
             if (!bad || row.line != m_tok.line) {
                 const std::string what = m_tok.kind == TokKind::Bad ? "malformed number " + describe(m_tok)
-                                                                     : describe(m_tok) + " is not a number";
+                                                                    : describe(m_tok) + " is not a number";
                 diag(Severity::Error, "power.bad_number", m_tok.line, "in matrix '" + name + "': " + what,
                      "case rejected");
             }
             bad = true;
+            ++m.badRows;
             const int badLine = m_tok.line;
-            while (m_tok.kind != TokKind::End && m_tok.kind != TokKind::Newline && !isSymbol(";") && !isSymbol("]")) {
+            while (m_tok.kind != TokKind::End && m_tok.kind != TokKind::Newline && !isSymbol(";") &&
+                   !isSymbol("]")) {
                 advance();
             }
             row = Row{};
@@ -484,14 +498,14 @@ public:
         for (const Row& r : m.rows) {
             if (r.values.size() != cols) {
                 std::ostringstream s;
-                s << "row of matrix '" << name << "' has " << r.values.size() << " columns, the first row has "
-                  << cols;
+                s << "row of matrix '" << name << "' has " << r.values.size()
+                  << " columns, the first row has " << cols;
                 error("power.ragged_row", r.line, s.str());
                 ok = false;
             } else if (r.values.size() < minCols) {
                 std::ostringstream s;
-                s << "row of matrix '" << name << "' has " << r.values.size() << " columns, at least " << minCols
-                  << " are needed";
+                s << "row of matrix '" << name << "' has " << r.values.size() << " columns, at least "
+                  << minCols << " are needed";
                 error("power.too_few_columns", r.line, s.str());
                 ok = false;
             }
@@ -530,21 +544,25 @@ public:
         return true;
     }
 
-    int busIndex(const PowerNetwork& net, double number, int line, const std::string& what) {
+    int busIndex(double number, int line, const std::string& what) {
         int n = 0;
         if (!integer(number, 1, std::numeric_limits<int>::max(), line, what + " bus number", n)) {
             return -1;
         }
         const auto it = m_busIndex.find(n);
+        if (it == m_busIndex.end() && m_busesIncomplete) {
+            return -1;  // the bus row was rejected and reported already; the case is rejected anyway
+        }
         if (it == m_busIndex.end()) {
-            error("power.unknown_bus", line, what + " refers to bus " + std::to_string(n) + ", which is not in the bus matrix");
+            error("power.unknown_bus", line,
+                  what + " refers to bus " + std::to_string(n) + ", which is not in the bus matrix");
             return -1;
         }
-        (void)net;
         return it->second;
     }
 
     void buses(const Matrix& m, PowerNetwork& net) {
+        m_busesIncomplete = m.badRows > 0;
         for (const Row& r : m.rows) {
             PowerBus b;
             b.sourceLine = r.line;
@@ -552,6 +570,7 @@ public:
             if (!integer(r.values[0], 1, std::numeric_limits<int>::max(), r.line, "bus number", b.number) ||
                 !integer(r.values[1], 1, 4, r.line, "bus type", type) ||
                 !finite(r, {2, 3, 4, 5, 8}, "bus " + std::to_string(b.number))) {
+                m_busesIncomplete = true;
                 continue;
             }
             b.type = static_cast<BusType>(type);
@@ -587,8 +606,10 @@ public:
         for (const Row& r : m.rows) {
             PowerGen g;
             g.sourceLine = r.line;
-            g.bus = busIndex(net, r.values[0], r.line, "generator");
-            if (g.bus < 0 || !finite(r, {1, 2, 5}, "generator at bus " + std::to_string(static_cast<long long>(r.values[0])))) {
+            g.bus = busIndex(r.values[0], r.line, "generator");
+            if (g.bus < 0 ||
+                !finite(r, {1, 2, 5},
+                        "generator at bus " + std::to_string(static_cast<long long>(r.values[0])))) {
                 continue;
             }
             g.pgMW = r.values[1];
@@ -632,12 +653,13 @@ public:
         for (const Row& r : m.rows) {
             PowerBranch br;
             br.sourceLine = r.line;
-            br.from = busIndex(net, r.values[0], r.line, "branch from-end");
-            br.to = busIndex(net, r.values[1], r.line, "branch to-end");
+            br.from = busIndex(r.values[0], r.line, "branch from-end");
+            br.to = busIndex(r.values[1], r.line, "branch to-end");
             if (br.from < 0 || br.to < 0) {
                 continue;
             }
-            const std::string label = "branch " + std::to_string(net.buses[static_cast<std::size_t>(br.from)].number) +
+            const std::string label = "branch " +
+                                      std::to_string(net.buses[static_cast<std::size_t>(br.from)].number) +
                                       "-" + std::to_string(net.buses[static_cast<std::size_t>(br.to)].number);
             if (!finite(r, {2, 3, 4, 8, 9}, label)) {
                 continue;
@@ -660,7 +682,8 @@ public:
                 continue;
             }
             if (br.inService && br.from == br.to) {
-                warning("power.self_loop", r.line, label + " joins a bus to itself", "branch taken out of service");
+                warning("power.self_loop", r.line, label + " joins a bus to itself",
+                        "branch taken out of service");
                 br.inService = false;
             }
             if (br.inService && br.rPu == 0.0 && br.xPu == 0.0) {
@@ -676,6 +699,7 @@ private:
     const std::string& m_file;
     DiagnosticReport& m_report;
     std::map<int, int> m_busIndex;
+    bool m_busesIncomplete = false;  // some bus rows could not be read
 };
 
 }  // namespace
@@ -739,6 +763,11 @@ std::optional<PowerNetwork> parseMatpowerCase(std::string_view text, const std::
 }
 
 std::optional<PowerNetwork> readMatpowerCase(const std::string& path, DiagnosticReport& report) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        report.error("power.cannot_open", path, "is a folder, not a case file");
+        return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         report.error("power.cannot_open", path, "cannot open the case file");

@@ -1,13 +1,13 @@
 // Newton-Raphson power flow in polar form with a sparse Jacobian.
 //
-// Unknowns: the angles of the PV and PQ buses, then the magnitudes of the PQ buses. Equations: the
-// real power mismatch at PV and PQ buses, then the reactive mismatch at PQ buses (MATPOWER's
-// ordering). The Jacobian has a nonzero wherever Ybus has one, so its pattern is built once from
+// Unknowns: the angles of the PV and PQ buses and the magnitudes of the PQ buses. Equations: the
+// real power mismatch at PV and PQ buses and the reactive mismatch at PQ buses (as MATPOWER, but
+// ordered bus by bus). The Jacobian has a nonzero wherever Ybus has one, so its pattern is built once from
 // Ybus with, for every Ybus entry, the positions of its (up to) four Jacobian entries; each
 // iteration only overwrites values and refactorises.
 #include <Eigen/SparseLU>
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <sstream>
@@ -42,8 +42,8 @@ struct JacobianPattern {
     std::vector<std::array<int, 4>> slot;
 };
 
-JacobianPattern buildPattern(const SparseComplex& ybus, const std::vector<int>& pRow, const std::vector<int>& qRow,
-                             int dim) {
+JacobianPattern buildPattern(const SparseComplex& ybus, const std::vector<int>& pRow,
+                             const std::vector<int>& qRow, int dim) {
     JacobianPattern p;
     const int nnz = static_cast<int>(ybus.nonZeros());
     std::vector<Eigen::Triplet<double, int>> trip;
@@ -112,20 +112,27 @@ NewtonOutcome newtonRaphson(const SparseComplex& ybus, const Eigen::VectorXcd& s
                             const std::vector<int>& pv, const std::vector<int>& pq, double tolerancePu,
                             int maxIterations) {
     const int n = static_cast<int>(v.size());
-    const int npvpq = static_cast<int>(pv.size() + pq.size());
-    const int dim = npvpq + static_cast<int>(pq.size());
+    const int dim = static_cast<int>(pv.size() + 2 * pq.size());
 
-    // Row (and column) of each bus in the P block and in the Q block, -1 when it has none.
+    // Row (and column) of each bus's P equation (its angle) and Q equation (its magnitude), -1 when
+    // it has none. The two unknowns of a bus are kept next to each other: with COLAMD this gives a
+    // little less fill than MATPOWER's [angles; magnitudes] blocks (measured on the benchmark grids).
     std::vector<int> pRow(static_cast<std::size_t>(n), -1), qRow(static_cast<std::size_t>(n), -1);
-    std::vector<int> pvpq;
-    pvpq.reserve(static_cast<std::size_t>(npvpq));
-    pvpq.insert(pvpq.end(), pv.begin(), pv.end());
-    pvpq.insert(pvpq.end(), pq.begin(), pq.end());
-    for (int r = 0; r < npvpq; ++r) {
-        pRow[static_cast<std::size_t>(pvpq[static_cast<std::size_t>(r)])] = r;
+    for (int i : pv) {
+        pRow[static_cast<std::size_t>(i)] = 0;
     }
-    for (int r = 0; r < static_cast<int>(pq.size()); ++r) {
-        qRow[static_cast<std::size_t>(pq[static_cast<std::size_t>(r)])] = npvpq + r;
+    for (int i : pq) {
+        pRow[static_cast<std::size_t>(i)] = 0;
+        qRow[static_cast<std::size_t>(i)] = 0;
+    }
+    int dimCount = 0;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+        if (pRow[i] >= 0) {
+            pRow[i] = dimCount++;
+        }
+        if (qRow[i] >= 0) {
+            qRow[i] = dimCount++;
+        }
     }
 
     Eigen::VectorXd vm = v.cwiseAbs();
@@ -136,7 +143,7 @@ NewtonOutcome newtonRaphson(const SparseComplex& ybus, const Eigen::VectorXcd& s
 
     Eigen::VectorXcd ibus(n);
     Eigen::VectorXd f(dim);
-    // Mismatch F = [P(pvpq); Q(pq)] of S = V conj(Ybus V) - Sbus, and its infinity norm.
+    // Mismatch F (P at PV and PQ buses, Q at PQ buses) of V conj(Ybus V) - Sbus, and its infinity norm.
     auto mismatch = [&]() {
         ibus = ybus * v;
         double worst = 0;
@@ -167,7 +174,7 @@ NewtonOutcome newtonRaphson(const SparseComplex& ybus, const Eigen::VectorXcd& s
     }
 
     JacobianPattern pat = buildPattern(ybus, pRow, qRow, dim);
-    Eigen::SparseLU<SparseReal, Eigen::AMDOrdering<int>> lu;
+    Eigen::SparseLU<SparseReal, Eigen::COLAMDOrdering<int>> lu;
     lu.analyzePattern(pat.jac);
 
     const int* outer = ybus.outerIndexPtr();
@@ -221,11 +228,14 @@ NewtonOutcome newtonRaphson(const SparseComplex& ybus, const Eigen::VectorXcd& s
         const Eigen::VectorXd dx = lu.solve(f);
 
         // Newton step: x <- x - J^-1 F.
-        for (int r = 0; r < npvpq; ++r) {
-            va[pvpq[static_cast<std::size_t>(r)]] -= dx[r];
-        }
-        for (int r = 0; r < static_cast<int>(pq.size()); ++r) {
-            vm[pq[static_cast<std::size_t>(r)]] -= dx[npvpq + r];
+        for (int i = 0; i < n; ++i) {
+            const std::size_t ui = static_cast<std::size_t>(i);
+            if (pRow[ui] >= 0) {
+                va[i] -= dx[pRow[ui]];
+            }
+            if (qRow[ui] >= 0) {
+                vm[i] -= dx[qRow[ui]];
+            }
         }
         for (int i = 0; i < n; ++i) {
             v[i] = vm[i] * Complex(std::cos(va[i]), std::sin(va[i]));
@@ -247,7 +257,8 @@ NewtonOutcome newtonRaphson(const SparseComplex& ybus, const Eigen::VectorXcd& s
         }
     }
     std::ostringstream s;
-    s << "no convergence in " << maxIterations << " iterations (largest mismatch " << out.maxMismatchPu << " p.u.)";
+    s << "no convergence in " << maxIterations << " iterations (largest mismatch " << out.maxMismatchPu
+      << " p.u.)";
     out.message = s.str();
     return out;
 }

@@ -2,6 +2,7 @@
 // solve of each island, and the result arrays.
 #include "citytwin/power/power_flow.h"
 
+#include <Eigen/SparseCholesky>
 #include <Eigen/SparseLU>
 #include <algorithm>
 #include <cmath>
@@ -17,7 +18,9 @@ using detail::BranchAdmittance;
 using detail::Complex;
 using detail::SparseComplex;
 
-const char* toString(PowerFlowMethod m) { return m == PowerFlowMethod::Ac ? "AC" : "DC"; }
+const char* toString(PowerFlowMethod m) {
+    return m == PowerFlowMethod::Ac ? "AC" : "DC";
+}
 
 double PowerFlowResult::branchFlowMVA(std::size_t k) const {
     if (k >= pfMW.size()) {
@@ -31,7 +34,9 @@ int PowerFlowResult::energisedIslandCount() const {
         std::count_if(islands.begin(), islands.end(), [](const IslandResult& i) { return i.energised; }));
 }
 
-int PowerFlowResult::darkIslandCount() const { return static_cast<int>(islands.size()) - energisedIslandCount(); }
+int PowerFlowResult::darkIslandCount() const {
+    return static_cast<int>(islands.size()) - energisedIslandCount();
+}
 
 namespace {
 
@@ -51,9 +56,9 @@ const T& at(const std::vector<T>& v, int i) {
 struct Context {
     const PowerNetwork& net;
     const PowerFlowOptions& opt;
-    std::vector<std::vector<int>> gensAt;       // in-service generators per bus, in generator order
-    std::vector<std::vector<int>> branchesOf;   // in-service branches per island
-    std::vector<int> local;                     // bus index -> index inside its island
+    std::vector<std::vector<int>> gensAt;      // in-service generators per bus, in generator order
+    std::vector<std::vector<int>> branchesOf;  // in-service branches per island
+    std::vector<int> local;                    // bus index -> index inside its island
     PowerFlowResult& res;
 };
 
@@ -136,6 +141,27 @@ void shareQ(Context& c, const std::vector<int>& gens, const std::vector<std::uin
     }
 }
 
+using SparseReal = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
+
+// Solves the symmetric system of the DC model: sparse LDL^T (AMD ordering), which is several times
+// faster than LU here; a network with negative reactances (series capacitors) can make it
+// indefinite enough to fail, and then LU with partial pivoting is used.
+bool solveSymmetric(const SparseReal& a, const Eigen::VectorXd& b, Eigen::VectorXd& x) {
+    Eigen::SimplicialLDLT<SparseReal> ldlt(a);
+    if (ldlt.info() == Eigen::Success) {
+        x = ldlt.solve(b);
+        if (ldlt.info() == Eigen::Success && x.allFinite()) {
+            return true;
+        }
+    }
+    Eigen::SparseLU<SparseReal, Eigen::COLAMDOrdering<int>> lu(a);
+    if (lu.info() != Eigen::Success) {
+        return false;
+    }
+    x = lu.solve(b);
+    return lu.info() == Eigen::Success && x.allFinite();
+}
+
 // DC power flow of one island (MATPOWER makeBdc / dcpf): B theta = P - Pshift - Gs, slack angle held.
 bool solveIslandDc(Context& c, const std::vector<int>& buses, int slack, IslandResult& ir) {
     const PowerNetwork& net = c.net;
@@ -153,7 +179,8 @@ bool solveIslandDc(Context& c, const std::vector<int>& buses, int slack, IslandR
         if (br.xPu == 0.0) {
             ir.converged = false;
             c.res.message = "branch " + std::to_string(at(net.buses, br.from).number) + "-" +
-                            std::to_string(at(net.buses, br.to).number) + " has x = 0, which the DC model cannot use";
+                            std::to_string(at(net.buses, br.to).number) +
+                            " has x = 0, which the DC model cannot use";
             return false;
         }
         const double b = 1.0 / (br.xPu * br.tap());
@@ -202,18 +229,16 @@ bool solveIslandDc(Context& c, const std::vector<int>& buses, int slack, IslandR
                 rhs[red(f)] += b * thetaSlack;
             }
         }
-        Eigen::SparseMatrix<double, Eigen::ColMajor, int> bred(n - 1, n - 1);
+        SparseReal bred(n - 1, n - 1);
         bred.setFromTriplets(trip.begin(), trip.end());
         bred.makeCompressed();
-        Eigen::SparseLU<Eigen::SparseMatrix<double, Eigen::ColMajor, int>, Eigen::COLAMDOrdering<int>> lu;
-        lu.compute(bred);
-        if (lu.info() != Eigen::Success) {
+        Eigen::VectorXd x;
+        if (!solveSymmetric(bred, rhs, x)) {
             ir.converged = false;
             c.res.message = "the DC susceptance matrix of the island of bus " +
                             std::to_string(at(net.buses, slack).number) + " is singular";
             return false;
         }
-        const Eigen::VectorXd x = lu.solve(rhs);
         for (int li = 0; li < n; ++li) {
             if (li != ls) {
                 theta[li] = x[red(li)];
@@ -226,7 +251,8 @@ bool solveIslandDc(Context& c, const std::vector<int>& buses, int slack, IslandR
         const int k = branches[e];
         const PowerBranch& br = at(net.branches, k);
         const double pf =
-            bser[e] * (theta[at(c.local, br.from)] - theta[at(c.local, br.to)] - br.shiftDeg * kDegToRad) * base;
+            bser[e] * (theta[at(c.local, br.from)] - theta[at(c.local, br.to)] - br.shiftDeg * kDegToRad) *
+            base;
         at(c.res.pfMW, k) = pf;
         at(c.res.ptMW, k) = -pf;
         at(c.res.qfMVAr, k) = 0;
@@ -237,7 +263,8 @@ bool solveIslandDc(Context& c, const std::vector<int>& buses, int slack, IslandR
         const int b = buses[static_cast<std::size_t>(li)];
         at(c.res.vmPu, b) = 1.0;
         at(c.res.vaDeg, b) = theta[li] * kRadToDeg;
-        at(c.res.busTypeUsed, b) = b == slack ? BusType::Ref : (at(c.gensAt, b).empty() ? BusType::Pq : BusType::Pv);
+        at(c.res.busTypeUsed, b) =
+            b == slack ? BusType::Ref : (at(c.gensAt, b).empty() ? BusType::Pq : BusType::Pv);
         for (int g : at(c.gensAt, b)) {
             at(c.res.genPMW, g) = at(net.gens, g).pgMW;
             at(c.res.genQMVAr, g) = 0;
@@ -260,22 +287,18 @@ bool solveIslandDc(Context& c, const std::vector<int>& buses, int slack, IslandR
     return true;
 }
 
-// AC power flow of one island, with PV-to-PQ switching when Q limits are enforced.
-bool solveIslandAc(Context& c, const std::vector<int>& buses, int slack, IslandResult& ir) {
-    const PowerNetwork& net = c.net;
+// Admittance matrix of an island (MATPOWER makeYbus): branch blocks, bus shunts, and an explicit
+// diagonal for every bus so that the Jacobian pattern always has one.
+SparseComplex islandYbus(const Context& c, const std::vector<int>& buses, const std::vector<int>& branches) {
     const int n = static_cast<int>(buses.size());
-    const double base = net.baseMVA;
-    const std::vector<int>& branches = at(c.branchesOf, at(c.res.busIsland, buses.front()));
-
-    // Admittance matrix: branch blocks, bus shunts, and an explicit diagonal for every bus.
     std::vector<Eigen::Triplet<Complex, int>> trip;
-    trip.reserve(branches.size() * 4 + static_cast<std::size_t>(n));
+    trip.reserve(branches.size() * 4 + buses.size());
     for (int li = 0; li < n; ++li) {
-        const PowerBus& b = at(net.buses, buses[static_cast<std::size_t>(li)]);
-        trip.emplace_back(li, li, Complex(b.gsMW, b.bsMVAr) / base);
+        const PowerBus& b = at(c.net.buses, buses[static_cast<std::size_t>(li)]);
+        trip.emplace_back(li, li, Complex(b.gsMW, b.bsMVAr) / c.net.baseMVA);
     }
     for (int k : branches) {
-        const PowerBranch& br = at(net.branches, k);
+        const PowerBranch& br = at(c.net.branches, k);
         const BranchAdmittance a = detail::branchAdmittance(br);
         const int f = at(c.local, br.from), t = at(c.local, br.to);
         trip.emplace_back(f, f, a.yff);
@@ -286,124 +309,153 @@ bool solveIslandAc(Context& c, const std::vector<int>& buses, int slack, IslandR
     SparseComplex ybus(n, n);
     ybus.setFromTriplets(trip.begin(), trip.end());
     ybus.makeCompressed();
+    return ybus;
+}
 
-    // Bus roles, specified injections and the starting voltages (MATPOWER runpf).
-    std::vector<BusType> role(static_cast<std::size_t>(n), BusType::Pq);
-    Eigen::VectorXcd sbus(n), v(n);
+// The per-island state of an AC solve (indexed by the bus's place in the island).
+struct AcState {
+    std::vector<BusType> role;  // Ref (the slack), Pv or Pq
+    Eigen::VectorXcd sbus;      // specified injections, p.u.
+    Eigen::VectorXcd v;         // voltages, p.u.
+};
+
+// Bus roles, specified injections and starting voltages (MATPOWER runpf/bustypes): a PV or
+// reference bus without an in-service generator is PQ; a generator at a PQ bus is a negative load;
+// a generator bus starts at its set point.
+AcState initialState(Context& c, const std::vector<int>& buses, int slack) {
+    const int n = static_cast<int>(buses.size());
+    AcState st{std::vector<BusType>(buses.size(), BusType::Pq), Eigen::VectorXcd(n), Eigen::VectorXcd(n)};
     for (int li = 0; li < n; ++li) {
         const int b = buses[static_cast<std::size_t>(li)];
-        const PowerBus& bus = at(net.buses, b);
+        const PowerBus& bus = at(c.net.buses, b);
         const std::vector<int>& gens = at(c.gensAt, b);
         Complex s(-bus.pdMW, -bus.qdMVAr);
         for (int g : gens) {
-            s += Complex(at(net.gens, g).pgMW, at(net.gens, g).qgMVAr);
-            at(c.res.genQMVAr, g) = at(net.gens, g).qgMVAr;
+            s += Complex(at(c.net.gens, g).pgMW, at(c.net.gens, g).qgMVAr);
+            at(c.res.genQMVAr, g) = at(c.net.gens, g).qgMVAr;
         }
-        sbus[li] = s / base;
+        st.sbus[li] = s / c.net.baseMVA;
         if (b == slack) {
-            at(role, li) = BusType::Ref;
+            at(st.role, li) = BusType::Ref;
         } else if (!gens.empty() && (bus.type == BusType::Pv || bus.type == BusType::Ref)) {
-            at(role, li) = BusType::Pv;
+            at(st.role, li) = BusType::Pv;
         }
         double vm = c.opt.flatStart ? 1.0 : bus.vmPu;
         const double va = c.opt.flatStart ? 0.0 : bus.vaDeg * kDegToRad;
         if (!gens.empty()) {
-            vm = at(net.gens, gens.front()).vgPu;
+            vm = at(c.net.gens, gens.front()).vgPu;
         }
-        v[li] = std::polar(vm, va);
+        st.v[li] = std::polar(vm, va);
     }
+    return st;
+}
 
+// Generator outputs from a converged solution: the slack's first generator balances P; PV and
+// slack buses share their Q among the generators not held at a limit.
+void generatorOutputs(Context& c, const std::vector<int>& buses, const AcState& st, const SparseComplex& ybus,
+                      const std::vector<std::uint8_t>& qFixed) {
+    const double base = c.net.baseMVA;
+    const Eigen::VectorXcd sinj = st.v.cwiseProduct((ybus * st.v).conjugate());
+    for (std::size_t li = 0; li < buses.size(); ++li) {
+        const std::vector<int>& gens = at(c.gensAt, buses[li]);
+        for (int g : gens) {
+            at(c.res.genPMW, g) = at(c.net.gens, g).pgMW;
+        }
+        if (st.role[li] == BusType::Pq) {
+            continue;
+        }
+        const PowerBus& bus = at(c.net.buses, buses[li]);
+        const Complex s = sinj[static_cast<Eigen::Index>(li)];
+        if (st.role[li] == BusType::Ref) {
+            double p = s.real() * base + bus.pdMW;
+            for (std::size_t i = 1; i < gens.size(); ++i) {
+                p -= at(c.net.gens, gens[i]).pgMW;
+            }
+            at(c.res.genPMW, gens.front()) = p;
+        }
+        shareQ(c, gens, qFixed, s.imag() * base + bus.qdMVAr);
+    }
+}
+
+// PV buses with a generator outside [Qmin, Qmax] (MATPOWER's opf.violation margin); the violating
+// generators are set to their limit in the result.
+std::vector<int> clampToQLimits(Context& c, const std::vector<int>& buses, const AcState& st) {
+    constexpr double kViolationMVAr = 5e-6;
+    std::vector<int> switched;
+    for (std::size_t li = 0; li < buses.size(); ++li) {
+        if (st.role[li] != BusType::Pv) {
+            continue;
+        }
+        bool any = false;
+        for (int g : at(c.gensAt, buses[li])) {
+            const PowerGen& gen = at(c.net.gens, g);
+            double& q = at(c.res.genQMVAr, g);
+            if (q > gen.qmaxMVAr + kViolationMVAr) {
+                q = gen.qmaxMVAr;
+                any = true;
+            } else if (q < gen.qminMVAr - kViolationMVAr) {
+                q = gen.qminMVAr;
+                any = true;
+            }
+        }
+        if (any) {
+            switched.push_back(static_cast<int>(li));
+        }
+    }
+    return switched;
+}
+
+// AC power flow of one island, with PV-to-PQ switching when Q limits are enforced.
+bool solveIslandAc(Context& c, const std::vector<int>& buses, int slack, IslandResult& ir) {
+    const PowerNetwork& net = c.net;
+    const int n = static_cast<int>(buses.size());
+    const std::vector<int>& branches = at(c.branchesOf, at(c.res.busIsland, buses.front()));
+    const SparseComplex ybus = islandYbus(c, buses, branches);
+    AcState st = initialState(c, buses, slack);
     std::vector<std::uint8_t> qFixed(net.gens.size(), 0);
+    const std::string where = "island of bus " + std::to_string(at(net.buses, slack).number) + ": ";
+
     bool ok = false;
     for (;;) {
         std::vector<int> pv, pq;
         for (int li = 0; li < n; ++li) {
-            if (at(role, li) == BusType::Pv) {
+            if (at(st.role, li) == BusType::Pv) {
                 pv.push_back(li);
-            } else if (at(role, li) == BusType::Pq) {
+            } else if (at(st.role, li) == BusType::Pq) {
                 pq.push_back(li);
             }
         }
         const detail::NewtonOutcome nr =
-            detail::newtonRaphson(ybus, sbus, v, pv, pq, c.opt.tolerancePu, c.opt.maxIterations);
+            detail::newtonRaphson(ybus, st.sbus, st.v, pv, pq, c.opt.tolerancePu, c.opt.maxIterations);
         ir.iterations += nr.iterations;
         ir.maxMismatchPu = nr.maxMismatchPu;
         if (!nr.converged) {
-            std::ostringstream s;
-            s << "island of bus " << at(net.buses, slack).number << ": " << nr.message;
-            c.res.message = s.str();
+            c.res.message = where + nr.message;
             break;
         }
-
-        // Generator outputs: the slack's first generator balances P, PV and slack buses share Q.
-        const Eigen::VectorXcd sinj = v.cwiseProduct((ybus * v).conjugate());
-        for (int li = 0; li < n; ++li) {
-            const int b = buses[static_cast<std::size_t>(li)];
-            const std::vector<int>& gens = at(c.gensAt, b);
-            for (int g : gens) {
-                at(c.res.genPMW, g) = at(net.gens, g).pgMW;
-            }
-            if (at(role, li) == BusType::Pq) {
-                continue;
-            }
-            const PowerBus& bus = at(net.buses, b);
-            if (at(role, li) == BusType::Ref) {
-                double p = sinj[li].real() * base + bus.pdMW;
-                for (std::size_t i = 1; i < gens.size(); ++i) {
-                    p -= at(net.gens, gens[i]).pgMW;
-                }
-                at(c.res.genPMW, gens.front()) = p;
-            }
-            shareQ(c, gens, qFixed, sinj[li].imag() * base + bus.qdMVAr);
-        }
-        if (!c.opt.enforceQLimits) {
-            ok = true;
-            break;
-        }
-
-        // Q limits: hold the violating generators at their limit and make their buses PQ.
-        constexpr double kViolationMVAr = 5e-6;  // MATPOWER's opf.violation
-        std::vector<int> switched;
-        for (int li = 0; li < n; ++li) {
-            if (at(role, li) != BusType::Pv) {
-                continue;
-            }
-            bool any = false;
-            for (int g : at(c.gensAt, buses[static_cast<std::size_t>(li)])) {
-                const PowerGen& gen = at(net.gens, g);
-                double& q = at(c.res.genQMVAr, g);
-                if (q > gen.qmaxMVAr + kViolationMVAr) {
-                    q = gen.qmaxMVAr;
-                    any = true;
-                } else if (q < gen.qminMVAr - kViolationMVAr) {
-                    q = gen.qminMVAr;
-                    any = true;
-                }
-            }
-            if (any) {
-                switched.push_back(li);
-            }
-        }
+        generatorOutputs(c, buses, st, ybus, qFixed);
+        const std::vector<int> switched =
+            c.opt.enforceQLimits ? clampToQLimits(c, buses, st) : std::vector<int>{};
         if (switched.empty()) {
             ok = true;
             break;
         }
         if (ir.qLimitRounds >= c.opt.maxQLimitRounds) {
-            c.res.message = "island of bus " + std::to_string(at(net.buses, slack).number) +
-                            ": generator Q limits still violated after " + std::to_string(ir.qLimitRounds) +
-                            " rounds";
+            c.res.message = where + "generator Q limits still violated after " +
+                            std::to_string(ir.qLimitRounds) + " rounds";
             break;
         }
+        // Hold every generator of a switched bus at its present output; the bus becomes PQ.
         ++ir.qLimitRounds;
         for (int li : switched) {
             const int b = buses[static_cast<std::size_t>(li)];
-            at(role, li) = BusType::Pq;
+            at(st.role, li) = BusType::Pq;
             double q = -at(net.buses, b).qdMVAr;
             for (int g : at(c.gensAt, b)) {
                 at(qFixed, g) = 1;
                 q += at(c.res.genQMVAr, g);
             }
-            sbus[li] = Complex(sbus[li].real(), q / base);
+            st.sbus[li] = Complex(st.sbus[li].real(), q / net.baseMVA);
         }
     }
 
@@ -412,21 +464,19 @@ bool solveIslandAc(Context& c, const std::vector<int>& buses, int slack, IslandR
         ir.maxMismatchPu = 0;
         return solveIslandDc(c, buses, slack, ir);
     }
-    bool finite = true;
-    for (int li = 0; li < n; ++li) {
-        finite = finite && std::isfinite(v[li].real()) && std::isfinite(v[li].imag());
-    }
+    // Report what there is, even unconverged (a diagnosis aid), unless it blew up.
+    const bool finite = st.v.allFinite();
     for (int li = 0; li < n; ++li) {
         const int b = buses[static_cast<std::size_t>(li)];
-        at(c.res.vmPu, b) = finite ? std::abs(v[li]) : 0.0;
-        at(c.res.vaDeg, b) = finite ? std::arg(v[li]) * kRadToDeg : 0.0;
-        at(c.res.busTypeUsed, b) = at(role, li);
+        at(c.res.vmPu, b) = finite ? std::abs(st.v[li]) : 0.0;
+        at(c.res.vaDeg, b) = finite ? std::arg(st.v[li]) * kRadToDeg : 0.0;
+        at(c.res.busTypeUsed, b) = at(st.role, li);
         for (int g : at(c.gensAt, b)) {
             at(c.res.genOn, g) = 1;
         }
     }
     if (finite) {
-        acBranchFlows(c, branches, v);
+        acBranchFlows(c, branches, st.v);
     }
     ir.converged = ok;
     return ok;
@@ -491,8 +541,9 @@ PowerFlowResult solvePowerFlow(const PowerNetwork& net, const PowerFlowOptions& 
             for (int b : ir.buses) {
                 at(res.busEnergised, b) = 1;
             }
-            const bool ok = options.method == PowerFlowMethod::Dc ? solveIslandDc(c, ir.buses, ir.slackBus, ir)
-                                                                  : solveIslandAc(c, ir.buses, ir.slackBus, ir);
+            const bool ok = options.method == PowerFlowMethod::Dc
+                                ? solveIslandDc(c, ir.buses, ir.slackBus, ir)
+                                : solveIslandAc(c, ir.buses, ir.slackBus, ir);
             res.converged = res.converged && ok;
             res.iterations = std::max(res.iterations, ir.iterations);
             res.maxMismatchPu = std::max(res.maxMismatchPu, ir.maxMismatchPu);

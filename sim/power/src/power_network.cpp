@@ -94,7 +94,8 @@ bool validateNetwork(const PowerNetwork& net, DiagnosticReport& report, const st
     }
     for (const PowerGen& g : net.gens) {
         if (g.bus < 0 || g.bus >= nb) {
-            addError(report, file, g.sourceLine, "power.unknown_bus", "generator at a bus that does not exist");
+            addError(report, file, g.sourceLine, "power.unknown_bus",
+                     "generator at a bus that does not exist");
             continue;
         }
         if (!allFinite({g.pgMW, g.qgMVAr, g.vgPu}) || std::isnan(g.qmaxMVAr) || std::isnan(g.qminMVAr)) {
@@ -113,8 +114,9 @@ bool validateNetwork(const PowerNetwork& net, DiagnosticReport& report, const st
             addError(report, file, br.sourceLine, "power.unknown_bus", "branch at a bus that does not exist");
             continue;
         }
-        const std::string label = "branch " + std::to_string(net.buses[static_cast<std::size_t>(br.from)].number) +
-                                  "-" + std::to_string(net.buses[static_cast<std::size_t>(br.to)].number);
+        const std::string label = "branch " +
+                                  std::to_string(net.buses[static_cast<std::size_t>(br.from)].number) + "-" +
+                                  std::to_string(net.buses[static_cast<std::size_t>(br.to)].number);
         if (!allFinite({br.rPu, br.xPu, br.bPu, br.ratio, br.shiftDeg, br.rateAMVA})) {
             addError(report, file, br.sourceLine, "power.bad_value", label + " has a non-finite parameter");
             continue;

@@ -1,5 +1,7 @@
 #include "citytwin/power/power_results_io.h"
 
+#include "citytwin/sim/atomic_file.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -22,7 +24,8 @@ bool prepareDir(const std::string& dir, DiagnosticReport& report) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec || !std::filesystem::is_directory(dir)) {
-        report.error("power.write_failed", dir, "cannot create the output folder: " + ec.message(), "nothing written");
+        report.error("power.write_failed", dir, "cannot create the output folder: " + ec.message(),
+                     "nothing written");
         return false;
     }
     return true;
@@ -31,7 +34,7 @@ bool prepareDir(const std::string& dir, DiagnosticReport& report) {
 bool write(const std::string& dir, const char* name, const std::string& content, DiagnosticReport& report) {
     const std::string path = (std::filesystem::path(dir) / name).string();
     std::string why;
-    if (!writeFileAtomically(path, content, &why)) {
+    if (!ct::writeFileAtomically(path, content, &why)) {
         report.error("power.write_failed", path, why, "file not written");
         return false;
     }
@@ -39,39 +42,6 @@ bool write(const std::string& dir, const char* name, const std::string& content,
 }
 
 }  // namespace
-
-bool writeFileAtomically(const std::string& path, const std::string& content, std::string* error) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            if (error != nullptr) {
-                *error = "cannot open " + tmp + " for writing";
-            }
-            return false;
-        }
-        out << content;
-        out.flush();
-        if (!out) {
-            if (error != nullptr) {
-                *error = "write to " + tmp + " failed";
-            }
-            out.close();
-            std::remove(tmp.c_str());
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        if (error != nullptr) {
-            *error = "cannot rename " + tmp + ": " + ec.message();
-        }
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
-}
 
 bool writeResultsCsv(const PowerNetwork& net, const PowerFlowResult& r, const std::string& dir,
                      DiagnosticReport& report) {
@@ -95,14 +65,15 @@ bool writeResultsCsv(const PowerNetwork& net, const PowerFlowResult& r, const st
     }
 
     std::ostringstream l = csvStream();
-    l << "branch,from_bus,to_bus,in_service,pf_mw,qf_mvar,pt_mw,qt_mvar,loss_mw,flow_mva,rate_a_mva,loading_pct\n";
+    l << "branch,from_bus,to_bus,in_service,pf_mw,qf_mvar,pt_mw,qt_mvar,loss_mw,flow_mva,rate_a_mva,loading_"
+         "pct\n";
     for (std::size_t k = 0; k < net.branches.size(); ++k) {
         const PowerBranch& br = net.branches[k];
         const double flow = r.branchFlowMVA(k);
         l << k + 1 << ',' << net.buses[static_cast<std::size_t>(br.from)].number << ','
-          << net.buses[static_cast<std::size_t>(br.to)].number << ',' << int{r.branchOn[k]} << ',' << r.pfMW[k]
-          << ',' << r.qfMVAr[k] << ',' << r.ptMW[k] << ',' << r.qtMVAr[k] << ',' << r.pfMW[k] + r.ptMW[k] << ','
-          << flow << ',' << br.rateAMVA << ',';
+          << net.buses[static_cast<std::size_t>(br.to)].number << ',' << int{r.branchOn[k]} << ','
+          << r.pfMW[k] << ',' << r.qfMVAr[k] << ',' << r.ptMW[k] << ',' << r.qtMVAr[k] << ','
+          << r.pfMW[k] + r.ptMW[k] << ',' << flow << ',' << br.rateAMVA << ',';
         if (br.rateAMVA > 0) {
             l << 100.0 * flow / br.rateAMVA;
         }
@@ -112,8 +83,8 @@ bool writeResultsCsv(const PowerNetwork& net, const PowerFlowResult& r, const st
     std::ostringstream g = csvStream();
     g << "gen,bus,on,pg_mw,qg_mvar\n";
     for (std::size_t i = 0; i < net.gens.size(); ++i) {
-        g << i + 1 << ',' << net.buses[static_cast<std::size_t>(net.gens[i].bus)].number << ',' << int{r.genOn[i]}
-          << ',' << r.genPMW[i] << ',' << r.genQMVAr[i] << '\n';
+        g << i + 1 << ',' << net.buses[static_cast<std::size_t>(net.gens[i].bus)].number << ','
+          << int{r.genOn[i]} << ',' << r.genPMW[i] << ',' << r.genQMVAr[i] << '\n';
     }
     return write(dir, "buses.csv", b.str(), report) && write(dir, "branches.csv", l.str(), report) &&
            write(dir, "gens.csv", g.str(), report);
@@ -134,9 +105,9 @@ bool writeContingenciesCsv(const PowerNetwork& net, const NMinus1Report& rep, co
             worst = std::max(worst, o.loadingPct);
         }
         os << c.branch + 1 << ',' << net.buses[static_cast<std::size_t>(br.from)].number << ','
-           << net.buses[static_cast<std::size_t>(br.to)].number << ',' << int{c.solved} << ',' << int{c.usedDc}
-           << ',' << c.islands << ',' << c.newIslands << ',' << c.darkBuses << ',' << c.loadLostMW << ','
-           << c.overloads.size() << ',';
+           << net.buses[static_cast<std::size_t>(br.to)].number << ',' << int{c.solved} << ','
+           << int{c.usedDc} << ',' << c.islands << ',' << c.newIslands << ',' << c.darkBuses << ','
+           << c.loadLostMW << ',' << c.overloads.size() << ',';
         if (!c.overloads.empty()) {
             os << worst;
         }

@@ -13,10 +13,10 @@
 namespace ct::power {
 
 struct BranchLoading {
-    int branch = -1;          ///< index in PowerNetwork::branches
-    double flowMVA = 0;       ///< apparent power flow, the larger end
-    double rateAMVA = 0;      ///< the rating it was checked against
-    double loadingPct = 0;    ///< 100 * flowMVA / rateAMVA
+    int branch = -1;        ///< index in PowerNetwork::branches
+    double flowMVA = 0;     ///< apparent power flow, the larger end
+    double rateAMVA = 0;    ///< the rating it was checked against
+    double loadingPct = 0;  ///< 100 * flowMVA / rateAMVA
 };
 
 /// The energised branches whose flow exceeds `thresholdPct` percent of rateA, in branch order.
@@ -34,9 +34,9 @@ struct CascadeOptions {
 };
 
 struct CascadeEvent {
-    int step = 0;             ///< the step at which the branch tripped
-    int branch = -1;          ///< index in PowerNetwork::branches
-    double flowMVA = 0;       ///< its flow in the solve that tripped it
+    int step = 0;        ///< the step at which the branch tripped
+    int branch = -1;     ///< index in PowerNetwork::branches
+    double flowMVA = 0;  ///< its flow in the solve that tripped it
     double rateAMVA = 0;
 };
 
@@ -56,28 +56,28 @@ struct CascadeResult {
 CascadeResult runCascade(const PowerNetwork& net, const CascadeOptions& options = {});
 
 struct VoltageViolation {
-    int bus = -1;             ///< index in PowerNetwork::buses
+    int bus = -1;  ///< index in PowerNetwork::buses
     double vmPu = 0;
 };
 
 struct ContingencyOptions {
     /// AC with DC fallback by default: an outage that makes AC diverge is still assessed.
     PowerFlowOptions flow{.dcFallback = true};
-    double vminPu = 0.9;                  ///< voltage below this is a violation (AC islands only)
-    double vmaxPu = 1.1;                  ///< voltage above this is a violation (AC islands only)
+    double vminPu = 0.9;  ///< voltage below this is a violation (AC islands only)
+    double vmaxPu = 1.1;  ///< voltage above this is a violation (AC islands only)
     double overloadThresholdPct = 100.0;
-    int threads = 1;                      ///< worker threads (tbb task arena); 1 runs serially
+    int threads = 1;  ///< worker threads (tbb task arena); 1 runs serially
 };
 
 struct ContingencyResult {
-    int branch = -1;                      ///< the branch taken out
-    bool solved = false;                  ///< every energised island solved (AC or DC fallback)
-    bool usedDc = false;                  ///< at least one island needed the DC fallback
-    int iterations = 0;                   ///< Newton iterations of the slowest island
-    int islands = 0;                      ///< islands after the outage
-    int newIslands = 0;                   ///< islands more than in the base case
-    int darkBuses = 0;                    ///< buses de-energised
-    double loadLostMW = 0;                ///< demand on dark buses
+    int branch = -1;        ///< the branch taken out
+    bool solved = false;    ///< every energised island solved (AC or DC fallback)
+    bool usedDc = false;    ///< at least one island needed the DC fallback
+    int iterations = 0;     ///< Newton iterations of the slowest island
+    int islands = 0;        ///< islands after the outage
+    int newIslands = 0;     ///< islands more than in the base case
+    int darkBuses = 0;      ///< buses de-energised
+    double loadLostMW = 0;  ///< demand on dark buses
     std::vector<BranchLoading> overloads;
     std::vector<VoltageViolation> voltageViolations;
 
@@ -87,8 +87,8 @@ struct ContingencyResult {
 };
 
 struct NMinus1Report {
-    PowerFlowResult base;                 ///< the intact network
-    std::vector<ContingencyResult> cases; ///< one per in-service branch, in branch order
+    PowerFlowResult base;                  ///< the intact network
+    std::vector<ContingencyResult> cases;  ///< one per in-service branch, in branch order
 };
 
 /// For each in-service branch: take it out, solve, list the violations.

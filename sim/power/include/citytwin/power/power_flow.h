@@ -46,15 +46,15 @@ struct PowerFlowOptions {
 
 /// One connected component of in-service buses and branches.
 struct IslandResult {
-    std::vector<int> buses;      ///< bus indices, ascending
-    int slackBus = -1;           ///< bus index of the slack; -1 when the island has no generation
-    bool energised = false;      ///< false: no in-service generator, every bus is dark
-    bool converged = false;      ///< solved (always true for a DC solve that was not singular)
-    bool usedDc = false;         ///< solved with the DC method (requested, or the AC fallback)
-    int iterations = 0;          ///< Newton iterations, summed over Q-limit rounds (0 for DC)
-    int qLimitRounds = 0;        ///< PV-to-PQ switching rounds done
-    double maxMismatchPu = 0;    ///< final largest mismatch, per unit (0 for DC)
-    double loadMW = 0;           ///< real demand on the island's buses
+    std::vector<int> buses;    ///< bus indices, ascending
+    int slackBus = -1;         ///< bus index of the slack; -1 when the island has no generation
+    bool energised = false;    ///< false: no in-service generator, every bus is dark
+    bool converged = false;    ///< solved (always true for a DC solve that was not singular)
+    bool usedDc = false;       ///< solved with the DC method (requested, or the AC fallback)
+    int iterations = 0;        ///< Newton iterations, summed over Q-limit rounds (0 for DC)
+    int qLimitRounds = 0;      ///< PV-to-PQ switching rounds done
+    double maxMismatchPu = 0;  ///< final largest mismatch, per unit (0 for DC)
+    double loadMW = 0;         ///< real demand on the island's buses
 };
 
 /// The solution. Per-bus arrays are indexed like PowerNetwork::buses, per-generator arrays like
@@ -62,39 +62,39 @@ struct IslandResult {
 /// vmPu = vaDeg = 0; out-of-service or dark branches carry no flow.
 struct PowerFlowResult {
     PowerFlowMethod method = PowerFlowMethod::Ac;
-    bool converged = false;      ///< every energised island solved
-    std::string message;         ///< why not, when not converged; empty otherwise
-    int iterations = 0;          ///< the largest Newton iteration count of any island
-    double maxMismatchPu = 0;    ///< the largest final mismatch of any island, per unit
+    bool converged = false;    ///< every energised island solved
+    std::string message;       ///< why not, when not converged; empty otherwise
+    int iterations = 0;        ///< the largest Newton iteration count of any island
+    double maxMismatchPu = 0;  ///< the largest final mismatch of any island, per unit
 
     // Buses.
-    std::vector<double> vmPu;              ///< voltage magnitude, p.u. (1 for a DC solve)
-    std::vector<double> vaDeg;             ///< voltage angle, degrees
-    std::vector<int> busIsland;            ///< island index, -1 for an Isolated bus
+    std::vector<double> vmPu;                ///< voltage magnitude, p.u. (1 for a DC solve)
+    std::vector<double> vaDeg;               ///< voltage angle, degrees
+    std::vector<int> busIsland;              ///< island index, -1 for an Isolated bus
     std::vector<std::uint8_t> busEnergised;  ///< 1 when the bus is in an energised island
-    std::vector<BusType> busTypeUsed;      ///< the role the bus had in the solve (Isolated when dark)
+    std::vector<BusType> busTypeUsed;        ///< the role the bus had in the solve (Isolated when dark)
 
     // Generators.
-    std::vector<double> genPMW;            ///< real output, MW (0 when out of service or dark)
-    std::vector<double> genQMVAr;          ///< reactive output, MVAr
-    std::vector<std::uint8_t> genOn;       ///< 1 when in service and on an energised bus
+    std::vector<double> genPMW;       ///< real output, MW (0 when out of service or dark)
+    std::vector<double> genQMVAr;     ///< reactive output, MVAr
+    std::vector<std::uint8_t> genOn;  ///< 1 when in service and on an energised bus
 
     // Branches.
-    std::vector<double> pfMW;              ///< real power into the branch at the from end, MW
-    std::vector<double> qfMVAr;            ///< reactive power into the branch at the from end, MVAr
-    std::vector<double> ptMW;              ///< real power into the branch at the to end, MW
-    std::vector<double> qtMVAr;            ///< reactive power into the branch at the to end, MVAr
-    std::vector<std::uint8_t> branchOn;    ///< 1 when in service with both ends energised
+    std::vector<double> pfMW;            ///< real power into the branch at the from end, MW
+    std::vector<double> qfMVAr;          ///< reactive power into the branch at the from end, MVAr
+    std::vector<double> ptMW;            ///< real power into the branch at the to end, MW
+    std::vector<double> qtMVAr;          ///< reactive power into the branch at the to end, MVAr
+    std::vector<std::uint8_t> branchOn;  ///< 1 when in service with both ends energised
 
-    std::vector<IslandResult> islands;     ///< in order of their lowest bus index
+    std::vector<IslandResult> islands;  ///< in order of their lowest bus index
 
     // Totals.
-    double lossMW = 0;                     ///< sum over branches of pfMW + ptMW
-    double lossMVAr = 0;                   ///< sum over branches of qfMVAr + qtMVAr
-    double generationMW = 0;               ///< sum of genPMW
-    double generationMVAr = 0;             ///< sum of genQMVAr
-    double loadServedMW = 0;               ///< demand on energised buses
-    double loadLostMW = 0;                 ///< demand on dark buses
+    double lossMW = 0;          ///< sum over branches of pfMW + ptMW
+    double lossMVAr = 0;        ///< sum over branches of qfMVAr + qtMVAr
+    double generationMW = 0;    ///< sum of genPMW
+    double generationMVAr = 0;  ///< sum of genQMVAr
+    double loadServedMW = 0;    ///< demand on energised buses
+    double loadLostMW = 0;      ///< demand on dark buses
 
     /// Apparent power flow of a branch, MVA: the larger of the two ends.
     [[nodiscard]] double branchFlowMVA(std::size_t branch) const;

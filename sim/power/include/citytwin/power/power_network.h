@@ -26,60 +26,60 @@ enum class BusType : std::uint8_t {
 const char* toString(BusType t);
 
 struct PowerBus {
-    int number = 0;             ///< external bus number (MATPOWER bus_i), unique and > 0
+    int number = 0;  ///< external bus number (MATPOWER bus_i), unique and > 0
     BusType type = BusType::Pq;
-    double pdMW = 0;            ///< real power demand
-    double qdMVAr = 0;          ///< reactive power demand
-    double gsMW = 0;            ///< shunt conductance: MW consumed at V = 1 p.u.
-    double bsMVAr = 0;          ///< shunt susceptance: MVAr injected at V = 1 p.u.
-    int area = 1;               ///< area number (informative)
-    double vmPu = 1;            ///< voltage magnitude: the starting point of the solve
-    double vaDeg = 0;           ///< voltage angle: the starting point; the reference angle at a slack
-    double baseKV = 0;          ///< base voltage, kV (informative; impedances are already per unit)
-    int zone = 1;               ///< loss zone (informative)
-    double vmaxPu = 1.1;        ///< upper voltage limit from the case (informative)
-    double vminPu = 0.9;        ///< lower voltage limit from the case (informative)
-    int sourceLine = -1;        ///< 1-based line in the case file, -1 when built in code
+    double pdMW = 0;      ///< real power demand
+    double qdMVAr = 0;    ///< reactive power demand
+    double gsMW = 0;      ///< shunt conductance: MW consumed at V = 1 p.u.
+    double bsMVAr = 0;    ///< shunt susceptance: MVAr injected at V = 1 p.u.
+    int area = 1;         ///< area number (informative)
+    double vmPu = 1;      ///< voltage magnitude: the starting point of the solve
+    double vaDeg = 0;     ///< voltage angle: the starting point; the reference angle at a slack
+    double baseKV = 0;    ///< base voltage, kV (informative; impedances are already per unit)
+    int zone = 1;         ///< loss zone (informative)
+    double vmaxPu = 1.1;  ///< upper voltage limit from the case (informative)
+    double vminPu = 0.9;  ///< lower voltage limit from the case (informative)
+    int sourceLine = -1;  ///< 1-based line in the case file, -1 when built in code
 };
 
 struct PowerGen {
-    int bus = -1;               ///< index of the bus in PowerNetwork::buses
-    double pgMW = 0;            ///< scheduled real power output (the slack adjusts its own)
-    double qgMVAr = 0;          ///< reactive output (used as given at a PQ bus)
-    double qmaxMVAr = 1e10;     ///< reactive upper limit (only with Q-limit enforcement)
-    double qminMVAr = -1e10;    ///< reactive lower limit (only with Q-limit enforcement)
-    double vgPu = 1;            ///< voltage set point at a PV or reference bus
-    double mBaseMVA = 100;      ///< machine base (informative)
-    bool inService = true;      ///< MATPOWER status > 0
-    double pmaxMW = 0;          ///< real power capacity: picks the slack of an island without a reference
-    double pminMW = 0;          ///< real power minimum (informative)
-    int sourceLine = -1;        ///< 1-based line in the case file, -1 when built in code
+    int bus = -1;             ///< index of the bus in PowerNetwork::buses
+    double pgMW = 0;          ///< scheduled real power output (the slack adjusts its own)
+    double qgMVAr = 0;        ///< reactive output (used as given at a PQ bus)
+    double qmaxMVAr = 1e10;   ///< reactive upper limit (only with Q-limit enforcement)
+    double qminMVAr = -1e10;  ///< reactive lower limit (only with Q-limit enforcement)
+    double vgPu = 1;          ///< voltage set point at a PV or reference bus
+    double mBaseMVA = 100;    ///< machine base (informative)
+    bool inService = true;    ///< MATPOWER status > 0
+    double pmaxMW = 0;        ///< real power capacity: picks the slack of an island without a reference
+    double pminMW = 0;        ///< real power minimum (informative)
+    int sourceLine = -1;      ///< 1-based line in the case file, -1 when built in code
 };
 
 /// A line, cable or transformer in the MATPOWER pi model: series impedance r + jx, total charging
 /// susceptance b split between the ends, and an ideal transformer of complex ratio
 /// `ratio * exp(j * shiftDeg)` at the from end.
 struct PowerBranch {
-    int from = -1;              ///< index of the from bus (the tap side) in PowerNetwork::buses
-    int to = -1;                ///< index of the to bus in PowerNetwork::buses
-    double rPu = 0;             ///< series resistance
-    double xPu = 0;             ///< series reactance
-    double bPu = 0;             ///< total line charging susceptance
-    double rateAMVA = 0;        ///< long-term rating; 0 means unlimited
-    double rateBMVA = 0;        ///< short-term rating (informative)
-    double rateCMVA = 0;        ///< emergency rating (informative)
-    double ratio = 0;           ///< off-nominal tap ratio; 0 means a line (ratio 1)
-    double shiftDeg = 0;        ///< phase shift of the transformer, degrees (positive: from leads)
-    bool inService = true;      ///< MATPOWER status > 0
-    int sourceLine = -1;        ///< 1-based line in the case file, -1 when built in code
+    int from = -1;          ///< index of the from bus (the tap side) in PowerNetwork::buses
+    int to = -1;            ///< index of the to bus in PowerNetwork::buses
+    double rPu = 0;         ///< series resistance
+    double xPu = 0;         ///< series reactance
+    double bPu = 0;         ///< total line charging susceptance
+    double rateAMVA = 0;    ///< long-term rating; 0 means unlimited
+    double rateBMVA = 0;    ///< short-term rating (informative)
+    double rateCMVA = 0;    ///< emergency rating (informative)
+    double ratio = 0;       ///< off-nominal tap ratio; 0 means a line (ratio 1)
+    double shiftDeg = 0;    ///< phase shift of the transformer, degrees (positive: from leads)
+    bool inService = true;  ///< MATPOWER status > 0
+    int sourceLine = -1;    ///< 1-based line in the case file, -1 when built in code
 
     /// The tap ratio in use: `ratio`, or 1 when `ratio` is 0.
     [[nodiscard]] double tap() const { return ratio == 0.0 ? 1.0 : ratio; }
 };
 
 struct PowerNetwork {
-    std::string name;           ///< the case name (file stem), for reports
-    double baseMVA = 100;       ///< system power base of the per-unit impedances
+    std::string name;      ///< the case name (file stem), for reports
+    double baseMVA = 100;  ///< system power base of the per-unit impedances
     std::vector<PowerBus> buses;
     std::vector<PowerGen> gens;
     std::vector<PowerBranch> branches;

@@ -28,7 +28,4 @@ bool writeResultsCsv(const PowerNetwork& net, const PowerFlowResult& result, con
 bool writeContingenciesCsv(const PowerNetwork& net, const NMinus1Report& report, const std::string& dir,
                            DiagnosticReport& diagnostics);
 
-/// Writes `content` to `path` through `path.tmp` and a rename. Returns false on failure.
-bool writeFileAtomically(const std::string& path, const std::string& content, std::string* error = nullptr);
-
 }  // namespace ct::power
