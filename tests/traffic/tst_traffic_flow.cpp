@@ -334,6 +334,7 @@ private slots:
             SimOptions o;
             o.threads = threads;
             o.seed = 42;
+            o.rerouteInterval = 120.0;  // rerouting is part of what must not depend on threads
             Simulation sim(net, o);
             sim.addTrips(trips);
             for (int s = 0; s < 900; ++s) {
