@@ -2,18 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QWheelEvent>
 
+#include <osg/Group>
 #include <osgGA/TerrainManipulator>
 #include <osgViewer/Viewer>
 
+#include "citytwin/render/highlight_layer.h"
+#include "citytwin/render/link_overlay.h"
 #include "citytwin/render/palette.h"
+#include "citytwin/render/picking.h"
 #include "citytwin/render/scene_builder.h"
+#include "citytwin/render/signal_layer.h"
+#include "citytwin/render/vehicle_layer.h"
 #include "citytwin/sim/city_model.h"
+#include "sim_snapshot.h"
 
 namespace ct::gui {
 
@@ -25,10 +33,90 @@ struct CityViewPrivate {
     std::shared_ptr<render::SceneBuild> scene;
     bool shiftPan = false;  ///< the left button went down with Shift: it pans like the middle one
 
+    // The scene data: the static city and the dynamic layers above it.
+    osg::ref_ptr<osg::Group> top;
+    osg::ref_ptr<osg::Group> vehicleGroup;  ///< holds the vehicle layer; its mask is the user's switch
+    std::unique_ptr<render::VehicleLayer> vehicles;
+    std::unique_ptr<render::LinkOverlay> overlay;
+    std::unique_ptr<render::HighlightLayer> highlight;
+    std::unique_ptr<render::SignalLayer> signalLayer;
+    std::shared_ptr<const traffic::TrafficNetwork> network;  ///< the signals' network
+    std::shared_ptr<const render::LaneGeometry> lanes;
+    bool showBuildings = true;
+    bool showSignals = true;
+    bool showVehicles = true;
+    bool showFacilities = true;
+    CityView::RoadColoring coloring = CityView::RoadColoring::ByClass;
+
+    // Traffic: the newest snapshot, and where its vehicles started from when it arrived (what was
+    // on screen then), so motion stays continuous whatever the timing of snapshots.
+    std::shared_ptr<const SimSnapshot> latest;
+    std::vector<VehicleSnap> from;
+    bool haveFrom = false;
+    double receivedAt = 0.0;             ///< s on `clock` when `latest` arrived
+    std::vector<VehicleSnap> displayed;  ///< vehicles as drawn in the last frame
+    bool linkColorsDirty = false;
+    double linkColorsAt = -1.0;  ///< s on `clock` of the last link recolouring
+    QElapsedTimer clock;
+
+    QPointF pressPos;  ///< where the left button went down (logical pixels)
+    bool clickCandidate = false;
+
     [[nodiscard]] osgGA::EventQueue* queue() const { return window->getEventQueue(); }
+    [[nodiscard]] double now() const { return static_cast<double>(clock.nsecsElapsed()) * 1e-9; }
+    [[nodiscard]] double alpha() const {
+        if (!latest || latest->wallPeriod <= 0.0) {
+            return 1.0;
+        }
+        return std::clamp((now() - receivedAt) / latest->wallPeriod, 0.0, 1.0);
+    }
+    /// The vehicles' positions at the moment `now`.
+    [[nodiscard]] std::vector<VehicleSnap> vehiclesNow() const {
+        if (!latest) {
+            return {};
+        }
+        return interpolateVehicles(haveFrom ? &from : nullptr, latest->vehicles, alpha());
+    }
+    [[nodiscard]] osg::Node* cityLayer(const char* name) const {
+        auto* root = scene && scene->root ? scene->root->asGroup() : nullptr;
+        if (root == nullptr) {
+            return nullptr;
+        }
+        for (unsigned i = 0; i < root->getNumChildren(); ++i) {
+            if (root->getChild(i)->getName() == name) {
+                return root->getChild(i);
+            }
+        }
+        return nullptr;
+    }
+    void applyVisibility() const {
+        if (osg::Node* n = cityLayer("buildings")) {
+            n->setNodeMask(showBuildings ? ~0u : 0u);
+        }
+        if (osg::Node* n = cityLayer("facilities")) {
+            n->setNodeMask(showFacilities ? ~0u : 0u);
+        }
+        if (vehicleGroup) {
+            vehicleGroup->setNodeMask(showVehicles ? render::kDynamicMask : 0u);
+        }
+        if (overlay) {
+            overlay->node()->setNodeMask(coloring == CityView::RoadColoring::BySpeed ? render::kDynamicMask
+                                                                                     : 0u);
+        }
+    }
 };
 
 namespace {
+
+/// The instances to draw for a list of vehicles.
+std::vector<render::VehicleInstance> toInstances(const std::vector<VehicleSnap>& vehicles) {
+    std::vector<render::VehicleInstance> out;
+    out.reserve(vehicles.size());
+    for (const VehicleSnap& v : vehicles) {
+        out.push_back({v.x, v.y, v.z, v.heading, v.vclass});
+    }
+    return out;
+}
 
 int osgButton(Qt::MouseButton button) {
     switch (button) {
@@ -107,6 +195,7 @@ CityView::CityView(QWidget* parent) : QOpenGLWidget(parent), m_impl(std::make_un
     // OSG zooms out on wheel-up; map apps zoom in when the wheel turns away from the user.
     p.manipulator->setWheelZoomFactor(-0.15);
     p.viewer->setCameraManipulator(p.manipulator.get());
+    p.clock.start();
 }
 
 CityView::~CityView() {
@@ -129,10 +218,287 @@ void CityView::setCity(std::shared_ptr<const CityModel> city, std::shared_ptr<re
         return;
     }
     CityViewPrivate& p = *m_impl;
-    p.viewer->setSceneData(scene->root.get());
+    select({});
+    // The city and, above it, the layers that change while the simulation runs.
+    p.top = new osg::Group;
+    p.top->addChild(scene->root.get());
+    p.overlay = std::make_unique<render::LinkOverlay>(*city);
+    p.top->addChild(p.overlay->node());
+    p.vehicles = std::make_unique<render::VehicleLayer>();
+    p.vehicleGroup = new osg::Group;
+    p.vehicleGroup->setName("vehicles");
+    p.vehicleGroup->addChild(p.vehicles->node());
+    p.top->addChild(p.vehicleGroup.get());
+    p.highlight = std::make_unique<render::HighlightLayer>(*city);
+    p.top->addChild(p.highlight->node());
+    p.viewer->setSceneData(p.top.get());
+    p.signalLayer.reset();
+    p.network.reset();
+    p.lanes.reset();
     p.city = std::move(city);
     p.scene = std::move(scene);
+    p.latest.reset();
+    p.from.clear();
+    p.displayed.clear();
+    p.applyVisibility();
     resetCamera();
+}
+
+void CityView::setSignals(std::shared_ptr<const traffic::TrafficNetwork> network,
+                          std::shared_ptr<const render::LaneGeometry> lanes) {
+    CityViewPrivate& p = *m_impl;
+    if (p.signalLayer && p.top) {
+        p.top->removeChild(p.signalLayer->node());
+    }
+    p.signalLayer.reset();
+    p.network = std::move(network);
+    p.lanes = std::move(lanes);
+    if (p.network && p.lanes && p.top) {
+        p.signalLayer = std::make_unique<render::SignalLayer>(*p.network, *p.lanes);
+        p.top->addChild(p.signalLayer->node());
+    }
+    p.applyVisibility();
+    update();
+}
+
+std::size_t CityView::signalsDrawn() const {
+    return m_impl->signalLayer && m_impl->showSignals ? m_impl->signalLayer->signalCount() : 0;
+}
+
+void CityView::setLayerVisible(Layer layer, bool visible) {
+    CityViewPrivate& p = *m_impl;
+    switch (layer) {
+        case Layer::Buildings:
+            p.showBuildings = visible;
+            break;
+        case Layer::Vehicles:
+            p.showVehicles = visible;
+            break;
+        case Layer::Facilities:
+            p.showFacilities = visible;
+            break;
+        case Layer::Signals:
+            p.showSignals = visible;
+            break;
+    }
+    p.applyVisibility();
+    update();
+}
+
+bool CityView::layerVisible(Layer layer) const {
+    switch (layer) {
+        case Layer::Buildings:
+            return m_impl->showBuildings;
+        case Layer::Vehicles:
+            return m_impl->showVehicles;
+        case Layer::Facilities:
+            return m_impl->showFacilities;
+        case Layer::Signals:
+            return m_impl->showSignals;
+    }
+    return false;
+}
+
+void CityView::setRoadColoring(RoadColoring coloring) {
+    m_impl->coloring = coloring;
+    m_impl->linkColorsDirty = true;
+    m_impl->linkColorsAt = -1.0;
+    m_impl->applyVisibility();
+    update();
+}
+
+CityView::RoadColoring CityView::roadColoring() const {
+    return m_impl->coloring;
+}
+
+void CityView::showSnapshot(std::shared_ptr<const SimSnapshot> snapshot) {
+    CityViewPrivate& p = *m_impl;
+    if (!snapshot) {
+        p.latest.reset();
+        p.from.clear();
+        p.haveFrom = false;
+        p.linkColorsDirty = true;
+        update();
+        return;
+    }
+    if (p.latest && snapshot->tick == p.latest->tick && snapshot->time == p.latest->time) {
+        // The same moment (a pause, a speed change): keep the motion going as it was.
+        p.latest = std::move(snapshot);
+        update();
+        return;
+    }
+    if (p.latest && snapshot->tick > p.latest->tick) {
+        p.from = p.vehiclesNow();
+        p.haveFrom = true;
+    } else {
+        p.from.clear();  // the first snapshot, or a new run: nothing to move from
+        p.haveFrom = false;
+    }
+    p.latest = std::move(snapshot);
+    p.receivedAt = p.now();
+    p.linkColorsDirty = true;
+    update();
+}
+
+bool CityView::animating() const {
+    return m_impl->latest && m_impl->alpha() < 1.0;
+}
+
+std::optional<QVector3D> CityView::vehicleShown(std::uint32_t trip) const {
+    const VehicleSnap* v = findVehicle(m_impl->displayed, trip);
+    if (v == nullptr) {
+        return std::nullopt;
+    }
+    return QVector3D(v->x, v->y, v->z);
+}
+
+std::size_t CityView::vehiclesDrawn() const {
+    return m_impl->vehicles && m_impl->showVehicles ? m_impl->vehicles->count() : 0;
+}
+
+void CityView::updateDynamicLayers() {
+    CityViewPrivate& p = *m_impl;
+    if (!p.vehicles || !p.city) {
+        return;
+    }
+    // Vehicles where they are at this moment between the last two snapshots.
+    p.displayed = p.vehiclesNow();
+    p.vehicles->update(toInstances(p.displayed));
+    p.vehicles->setTime(p.now());
+    // Seen from afar, a car would be a pixel: draw vehicles bigger the farther the camera is.
+    const double exaggeration = std::clamp(p.manipulator->getDistance() / 500.0, 1.0, 4.0);
+    p.vehicles->setExaggeration(static_cast<float>(exaggeration));
+
+    // Signals show their state at the newest snapshot's time.
+    if (p.signalLayer && p.latest) {
+        p.signalLayer->setTime(p.latest->time);
+    }
+
+    // Links by speed, recoloured a few times a second at most.
+    if (p.coloring == RoadColoring::BySpeed && p.overlay && p.linkColorsDirty &&
+        (p.linkColorsAt < 0.0 || p.now() - p.linkColorsAt > 0.25)) {
+        const RoadNetwork& roads = p.city->roads;
+        std::vector<render::Rgb> colors(roads.linkCount(), render::noDataColor());
+        if (p.latest) {
+            const std::size_t n = std::min(colors.size(), p.latest->linkSpeed.size());
+            for (std::size_t l = 0; l < n; ++l) {
+                const double limit = roads.linkSpeed[l];
+                const double v = p.latest->linkSpeed[l];
+                colors[l] = render::speedRatioColor(limit > 0.0 && std::isfinite(v) ? v / limit : -1.0);
+            }
+        }
+        p.overlay->setColors(colors);
+        p.linkColorsDirty = false;
+        p.linkColorsAt = p.now();
+    }
+
+    // A selected vehicle carries its marker along.
+    if (m_selection.kind == Selection::Kind::Vehicle && p.highlight) {
+        if (const VehicleSnap* v = findVehicle(p.displayed, m_selection.id)) {
+            p.highlight->showMarker(v->x, v->y, v->z, 3.0 + 4.0 * exaggeration);
+        } else {
+            p.highlight->clear();
+        }
+    }
+}
+
+Selection CityView::pickAt(QPointF pos) {
+    CityViewPrivate& p = *m_impl;
+    if (!p.city || !p.scene) {
+        return {};
+    }
+    const double dpr = devicePixelRatioF();
+    const double x = pos.x() * dpr;
+    const double y = pos.y() * dpr;
+    osg::Camera& camera = *p.viewer->getCamera();
+
+    // Vehicles: the middle of their bodies as drawn, within a few pixels.
+    if (p.showVehicles && !p.displayed.empty()) {
+        std::vector<osg::Vec3d> points;
+        points.reserve(p.displayed.size());
+        for (const VehicleSnap& v : p.displayed) {
+            const double half = 0.5 * render::vehicleSize(v.vclass).length;
+            points.emplace_back(v.x - half * std::cos(v.heading), v.y - half * std::sin(v.heading),
+                                v.z + 0.8);
+        }
+        if (auto hit = render::pickNearestPoint(camera, points, x, y, 10.0 * dpr)) {
+            return {Selection::Kind::Vehicle, p.displayed[hit->index].trip};
+        }
+    }
+    // Facilities: their pins stand up to about 40 pixels above the ground point.
+    if (p.showFacilities) {
+        const Facilities& fs = p.city->facilities;
+        for (std::size_t i = 0; i < fs.count(); ++i) {
+            const Vec2 at = fs.position[i];
+            const double ground = p.city->terrain.sample(at);
+            const osg::Vec3d base(at.x, at.y, std::isfinite(ground) ? ground : 0.0);
+            if (auto w = render::projectToWindow(camera, base)) {
+                const double dx = std::abs(w->x() - x);
+                const double dy = w->y() - y;  // positive above the base
+                if (dx < 10.0 * dpr && dy > -6.0 * dpr && dy < 42.0 * dpr) {
+                    return {Selection::Kind::Facility, static_cast<std::uint32_t>(i)};
+                }
+            }
+        }
+    }
+    const render::ScenePick hit = render::pickScene(*p.scene, *p.city, camera, x, y);
+    switch (hit.kind) {
+        case render::PickKind::Building:
+            return {Selection::Kind::Building, hit.id};
+        case render::PickKind::Link:
+            return {Selection::Kind::Link, hit.id};
+        case render::PickKind::Junction:
+            return {Selection::Kind::Junction, hit.id};
+        case render::PickKind::None:
+            break;
+    }
+    return {};
+}
+
+void CityView::select(Selection selection) {
+    if (selection == m_selection) {
+        return;
+    }
+    m_selection = selection;
+    CityViewPrivate& p = *m_impl;
+    if (p.highlight && p.city) {
+        switch (selection.kind) {
+            case Selection::Kind::Building:
+                p.highlight->showBuilding(BuildingId(selection.id));
+                break;
+            case Selection::Kind::Link:
+                p.highlight->showLink(LinkId(selection.id));
+                break;
+            case Selection::Kind::Junction:
+                p.highlight->showJunction(NodeId(selection.id));
+                break;
+            case Selection::Kind::Facility:
+                if (selection.id < p.city->facilities.count()) {
+                    const Vec2 at = p.city->facilities.position[selection.id];
+                    const double ground = p.city->terrain.sample(at);
+                    p.highlight->showMarker(at.x, at.y, std::isfinite(ground) ? ground : 0.0, 10.0);
+                }
+                break;
+            case Selection::Kind::Vehicle:
+                p.highlight->clear();  // placed each frame where the vehicle is
+                break;
+            case Selection::Kind::None:
+                p.highlight->clear();
+                break;
+        }
+    }
+    emit selectionChanged(selection);
+    update();
+}
+
+std::optional<QPointF> CityView::projectToWidget(QVector3D world) const {
+    const auto w =
+        render::projectToWindow(*m_impl->viewer->getCamera(), osg::Vec3d(world.x(), world.y(), world.z()));
+    if (!w) {
+        return std::nullopt;
+    }
+    const double dpr = devicePixelRatioF();
+    return QPointF(w->x() / dpr, w->y() / dpr);
 }
 
 std::shared_ptr<const CityModel> CityView::city() const {
@@ -161,6 +527,34 @@ void CityView::resetCamera() {
     p.manipulator->setHomePosition(home.eye, home.center, home.up);
     p.manipulator->home(0.0);
     update();
+}
+
+void CityView::topDownView() {
+    CityViewPrivate& p = *m_impl;
+    if (!p.city) {
+        return;
+    }
+    double fovY = 30.0;
+    double aspect = 1.6;
+    double zNear = 1.0;
+    double zFar = 1e4;
+    p.viewer->getCamera()->getProjectionMatrixAsPerspective(fovY, aspect, zNear, zFar);
+    if (height() > 0) {
+        aspect = static_cast<double>(width()) / height();
+    }
+    const render::HomeView home = render::homeView(*p.city, render::SceneOptions{}, fovY, aspect);
+    // As far away as the oblique view, straight above its centre (a hair south, so "up" is north).
+    const double dist = (home.eye - home.center).length();
+    const osg::Vec3d eye = home.center + osg::Vec3d(0.0, -0.001 * dist, dist);
+    p.manipulator->setTransformation(eye, home.center, osg::Vec3d(0.0, 1.0, 0.0));
+    update();
+}
+
+void CityView::zoomBy(double factor) {
+    if (factor > 0.0) {
+        m_impl->manipulator->setDistance(m_impl->manipulator->getDistance() * factor);
+        update();
+    }
 }
 
 QVector3D CityView::cameraPosition() const {
@@ -195,6 +589,7 @@ void CityView::paintGL() {
     timer.start();
     // QOpenGLWidget renders into its own framebuffer object, which changes on resize.
     m_impl->window->setDefaultFboId(defaultFramebufferObject());
+    updateDynamicLayers();
     m_impl->viewer->frame();
     emit frameRendered(static_cast<double>(timer.nsecsElapsed()) / 1e6);
 }
@@ -207,6 +602,9 @@ void CityView::mousePressEvent(QMouseEvent* event) {
         m_impl->shiftPan = true;
         button = 2;
     }
+    // A left press may become a click (selection) if the mouse does not move before release.
+    m_impl->clickCandidate = button == 1;
+    m_impl->pressPos = event->position();
     m_impl->queue()->mouseButtonPress(static_cast<float>(event->position().x() * dpr),
                                       static_cast<float>(event->position().y() * dpr), button);
     update();
@@ -221,6 +619,12 @@ void CityView::mouseReleaseEvent(QMouseEvent* event) {
     }
     m_impl->queue()->mouseButtonRelease(static_cast<float>(event->position().x() * dpr),
                                         static_cast<float>(event->position().y() * dpr), button);
+    if (button == 1 && m_impl->clickCandidate) {
+        m_impl->clickCandidate = false;
+        if ((event->position() - m_impl->pressPos).manhattanLength() <= 4.0) {
+            select(pickAt(event->position()));
+        }
+    }
     update();
 }
 
@@ -234,6 +638,9 @@ void CityView::mouseDoubleClickEvent(QMouseEvent* event) {
 
 void CityView::mouseMoveEvent(QMouseEvent* event) {
     const double dpr = devicePixelRatioF();
+    if (m_impl->clickCandidate && (event->position() - m_impl->pressPos).manhattanLength() > 4.0) {
+        m_impl->clickCandidate = false;  // a drag, not a click
+    }
     m_impl->queue()->mouseMotion(static_cast<float>(event->position().x() * dpr),
                                  static_cast<float>(event->position().y() * dpr));
     update();

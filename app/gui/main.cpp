@@ -1,18 +1,27 @@
 // citytwin-gui: the desktop app. Usage:
-//   citytwin-gui [vector-source...] [--dem FILE] [--mapping FILE] [--screenshot FILE.png] [--size WxH]
-// Without sources it opens the bundled sample city.
+//   citytwin-gui [vector-source...] [--dem FILE] [--mapping FILE]
+//   citytwin-gui --scenario FILE.json [--play] [--speed X]
+//   ... [--roads class|speed] [--zoom F] [--select KIND:ID]
+//   ... [--screenshot FILE.png] [--size WxH] [--screenshot-after SECONDS] [--window] [--click X,Y]
+// Without sources or a scenario it opens the bundled sample city with the morning-peak scenario
+// ready to play.
 
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QImage>
 #include <QTimer>
 
 #include "city_view.h"
 #include "diagnostics_panel.h"
+#include "layers_panel.h"
 #include "main_window.h"
+#include "sim_snapshot.h"
 #include "surface_format.h"
 
 namespace {
@@ -34,6 +43,51 @@ bool parseSize(const QString& text, QSize* size) {
     return true;
 }
 
+/// Screenshot mode: after the load (and, with `after` > 0, after simulating that many seconds
+/// as fast as possible), optionally clicks a point of the view, saves the view or the window and
+/// quits.
+void armScreenshot(ct::gui::MainWindow& window, const QString& path, double after, bool wholeWindow,
+                   std::optional<QPointF> click) {
+    auto save = [&window, path, wholeWindow, click] {
+        // Give the window a moment to settle (sizes, the last snapshot, charts) before grabbing.
+        QTimer::singleShot(600, &window, [&window, path, wholeWindow, click] {
+            if (click) {
+                window.view()->select(window.view()->pickAt(*click));
+                QApplication::processEvents();
+            }
+            const bool saved = window.saveScreenshot(path, wholeWindow);
+            if (!saved) {
+                std::fprintf(stderr, "citytwin-gui: could not save %s\n", qPrintable(path));
+            }
+            QApplication::exit(saved ? 0 : 1);
+        });
+    };
+    QObject::connect(&window, &ct::gui::MainWindow::loadFinished, &window, [&window, save, after](bool ok) {
+        if (!ok) {
+            std::fprintf(stderr, "citytwin-gui: load failed: %s\n",
+                         qPrintable(window.diagnostics()->summary()));
+            QApplication::exit(1);
+            return;
+        }
+        if (after <= 0.0 || window.simulation() == nullptr) {
+            save();
+            return;
+        }
+        window.setSimulationSpeed(0.0);
+        window.playUntil(after);
+        auto done = std::make_shared<bool>(false);
+        QObject::connect(&window, &ct::gui::MainWindow::snapshotShown, &window, [&window, save, after, done] {
+            const auto snap = window.shownSnapshot();
+            if (*done || !snap || snap->state == ct::gui::SimState::Playing ||
+                (snap->time < after - 1e-9 && snap->state != ct::gui::SimState::Finished)) {
+                return;
+            }
+            *done = true;
+            save();
+        });
+    });
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -47,20 +101,55 @@ int main(int argc, char* argv[]) {
     parser.setApplicationDescription(QStringLiteral("CityTwin: a digital-twin city simulator."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("vector-source"),
-                                 QStringLiteral("GIS file or folder to load (default: the sample city)."),
-                                 QStringLiteral("[vector-source...]"));
+    parser.addPositionalArgument(
+        QStringLiteral("vector-source"),
+        QStringLiteral("GIS file or folder to load (default: the sample city with the "
+                       "morning-peak scenario)."),
+        QStringLiteral("[vector-source...]"));
     const QCommandLineOption demOption(QStringLiteral("dem"), QStringLiteral("Terrain raster (GeoTIFF)."),
                                        QStringLiteral("FILE"));
     const QCommandLineOption mappingOption(QStringLiteral("mapping"),
                                            QStringLiteral("Tag mapping JSON file."), QStringLiteral("FILE"));
+    const QCommandLineOption scenarioOption(QStringLiteral("scenario"),
+                                            QStringLiteral("Scenario to load (its city, demand and events)."),
+                                            QStringLiteral("FILE.json"));
+    const QCommandLineOption playOption(QStringLiteral("play"),
+                                        QStringLiteral("Start the simulation at once."));
+    const QCommandLineOption speedOption(
+        QStringLiteral("speed"), QStringLiteral("Simulated seconds per real second (default 1; 0 = max)."),
+        QStringLiteral("X"), QStringLiteral("1"));
+    const QCommandLineOption colorOption(QStringLiteral("roads"),
+                                         QStringLiteral("Colour roads by 'class' (default) or 'speed'."),
+                                         QStringLiteral("MODE"), QStringLiteral("class"));
+    const QCommandLineOption zoomOption(
+        QStringLiteral("zoom"), QStringLiteral("Bring the camera this many times closer than the overview."),
+        QStringLiteral("F"), QStringLiteral("1"));
+    const QCommandLineOption selectOption(
+        QStringLiteral("select"),
+        QStringLiteral(
+            "Select an object once loaded: building:ID, link:ID, junction:ID, facility:ID or vehicle:TRIP."),
+        QStringLiteral("KIND:ID"));
+    const QCommandLineOption clickOption(
+        QStringLiteral("click"),
+        QStringLiteral("With --screenshot: click the view at X,Y (pixels) before saving."),
+        QStringLiteral("X,Y"));
     const QCommandLineOption shotOption(
         QStringLiteral("screenshot"),
         QStringLiteral("Render one frame of the loaded city to FILE.png and exit."), QStringLiteral("FILE"));
     const QCommandLineOption sizeOption(
-        QStringLiteral("size"), QStringLiteral("Size of the 3D view for --screenshot (default 1280x800)."),
+        QStringLiteral("size"),
+        QStringLiteral(
+            "Size of the 3D view (or with --window, the window) for --screenshot (default 1280x800)."),
         QStringLiteral("WxH"), QStringLiteral("1280x800"));
-    parser.addOptions({demOption, mappingOption, shotOption, sizeOption});
+    const QCommandLineOption afterOption(
+        QStringLiteral("screenshot-after"),
+        QStringLiteral("With --screenshot: first simulate this many seconds, as fast as possible."),
+        QStringLiteral("SECONDS"), QStringLiteral("0"));
+    const QCommandLineOption windowOption(
+        QStringLiteral("window"), QStringLiteral("With --screenshot: save the whole window with its docks."));
+    parser.addOptions({demOption, mappingOption, scenarioOption, playOption, speedOption, colorOption,
+                       zoomOption, selectOption, clickOption, shotOption, sizeOption, afterOption,
+                       windowOption});
     parser.process(app);
 
     QSize shotSize;
@@ -68,37 +157,84 @@ int main(int argc, char* argv[]) {
         std::fprintf(stderr, "citytwin-gui: --size wants WxH, e.g. 1280x800\n");
         return 2;
     }
+    bool okSpeed = false;
+    const double speed = parser.value(speedOption).toDouble(&okSpeed);
+    bool okAfter = false;
+    const double after = parser.value(afterOption).toDouble(&okAfter);
+    ct::gui::Selection selection;
+    if (parser.isSet(selectOption)) {
+        const QStringList parts = parser.value(selectOption).split(QLatin1Char(':'));
+        bool okId = false;
+        const uint id = parts.size() == 2 ? parts[1].toUInt(&okId) : 0;
+        using Kind = ct::gui::Selection::Kind;
+        for (const Kind k : {Kind::Building, Kind::Link, Kind::Junction, Kind::Facility, Kind::Vehicle}) {
+            if (okId && parts[0] == QLatin1String(ct::gui::toString(k))) {
+                selection = {k, id};
+            }
+        }
+        if (selection.empty()) {
+            std::fprintf(stderr, "citytwin-gui: --select wants KIND:ID, e.g. building:12\n");
+            return 2;
+        }
+    }
+    bool okZoom = false;
+    const double zoom = parser.value(zoomOption).toDouble(&okZoom);
+    if (!okSpeed || speed < 0.0 || !okAfter || after < 0.0 || !okZoom || zoom <= 0.0) {
+        std::fprintf(stderr,
+                     "citytwin-gui: --speed, --screenshot-after and --zoom want non-negative numbers\n");
+        return 2;
+    }
 
     ct::gui::MainWindow window(QStringLiteral(CITYTWIN_ASSETS_DIR));
     const QString shotPath = parser.value(shotOption);
+    const bool wholeWindow = parser.isSet(windowOption);
     if (!shotPath.isEmpty()) {
-        // Screenshot mode: a view of exactly the requested size, no docks; exit when done.
-        window.diagnosticsDock()->hide();
-        window.view()->setFixedSize(shotSize);
-        QObject::connect(&window, &ct::gui::MainWindow::loadFinished, &app, [&](bool ok) {
-            if (!ok) {
-                std::fprintf(stderr, "citytwin-gui: load failed: %s\n",
-                             qPrintable(window.diagnostics()->summary()));
-                QApplication::exit(1);
-                return;
+        if (wholeWindow) {
+            window.resize(shotSize);
+        } else {
+            // A view of exactly the requested size, no docks.
+            for (QDockWidget* dock : window.findChildren<QDockWidget*>()) {
+                dock->hide();
             }
-            // Give the window a moment to settle at its final size before grabbing.
-            QTimer::singleShot(100, &window, [&] {
-                const QImage frame = window.view()->renderFrame();
-                const bool saved = !frame.isNull() && frame.save(shotPath);
-                if (!saved) {
-                    std::fprintf(stderr, "citytwin-gui: could not save %s\n", qPrintable(shotPath));
-                }
-                QApplication::exit(saved ? 0 : 1);
-            });
-        });
+            window.view()->setFixedSize(shotSize);
+        }
+        std::optional<QPointF> click;
+        if (parser.isSet(clickOption)) {
+            const QStringList xy = parser.value(clickOption).split(QLatin1Char(','));
+            bool okX = false;
+            bool okY = false;
+            if (xy.size() == 2) {
+                click = QPointF(xy[0].toDouble(&okX), xy[1].toDouble(&okY));
+            }
+            if (!okX || !okY) {
+                std::fprintf(stderr, "citytwin-gui: --click wants X,Y, e.g. 400,300\n");
+                return 2;
+            }
+        }
+        armScreenshot(window, shotPath, after, wholeWindow, click);
     }
+    window.setSimulationSpeed(speed);
+    if (parser.value(colorOption) == QStringLiteral("speed")) {
+        window.layers()->setRoadColoring(ct::gui::CityView::RoadColoring::BySpeed);
+    }
+    QObject::connect(&window, &ct::gui::MainWindow::loadFinished, &window, [&](bool ok) {
+        if (ok && zoom != 1.0) {
+            window.view()->zoomBy(1.0 / zoom);
+        }
+        if (ok && !selection.empty()) {
+            window.view()->select(selection);
+        }
+        if (ok && parser.isSet(playOption)) {
+            window.play();
+        }
+    });
     window.show();
 
     const QStringList sources = parser.positionalArguments();
-    if (sources.isEmpty()) {
-        window.loadSampleCity();
-    } else {
+    const QString defaultScenario = QStringLiteral(CT_SCENARIOS_DIR "/morning_peak.json");
+    if (parser.isSet(scenarioOption)) {
+        window.loadScenario(parser.value(scenarioOption));
+    } else if (!sources.isEmpty()) {
         ct::gis::LoadOptions options;
         for (const QString& s : sources) {
             options.vectorSources.push_back(s.toStdString());
@@ -106,6 +242,10 @@ int main(int argc, char* argv[]) {
         options.demPath = parser.value(demOption).toStdString();
         options.mappingPath = parser.value(mappingOption).toStdString();
         window.loadCity(options);
+    } else if (QFileInfo::exists(defaultScenario)) {
+        window.loadScenario(defaultScenario);
+    } else {
+        window.loadSampleCity();
     }
     return QApplication::exec();
 }

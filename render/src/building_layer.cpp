@@ -62,7 +62,8 @@ osg::Vec4 shade(const osg::Vec4& c, float f) {
 
 }  // namespace
 
-osg::ref_ptr<osg::Node> buildBuildingLayer(const CityModel& city, const Ground& ground, const SceneOptions&) {
+osg::ref_ptr<osg::Node> buildBuildingLayer(const CityModel& city, const Ground& ground, const SceneOptions&,
+                                           PickTables* pick) {
     const Buildings& bs = city.buildings;
     // Tolerate columns of unequal length (a model that skipped finish()): draw what is complete.
     const std::size_t count =
@@ -84,6 +85,10 @@ osg::ref_ptr<osg::Node> buildBuildingLayer(const CityModel& city, const Ground& 
         }
         const double h = std::isfinite(bs.height[i]) && bs.height[i] > 0.0f ? bs.height[i] : kMinHeight;
         const osg::Vec4 color = toVec4(buildingColor(bs.use[i]));
+        if (pick != nullptr) {
+            pick->buildingFirst.push_back(mesh.triangleCount());
+            pick->buildingId.push_back(static_cast<std::uint32_t>(i));
+        }
         // Roofs a touch lighter than walls: reads better from above.
         addBuilding(mesh, ring, bottom - 0.5, base + h, color, shade(color, 1.06f));
     }
@@ -91,7 +96,11 @@ osg::ref_ptr<osg::Node> buildBuildingLayer(const CityModel& city, const Ground& 
     osg::ref_ptr<osg::Geode> geode = new osg::Geode;
     geode->setName("buildings");
     if (!mesh.empty()) {
-        geode->addDrawable(mesh.finish("buildings"));
+        osg::ref_ptr<osg::Geometry> geom = mesh.finish("buildings");
+        geode->addDrawable(geom.get());
+        if (pick != nullptr) {
+            pick->buildings = geom.get();
+        }
     }
     return geode;
 }

@@ -20,11 +20,11 @@ osg::ref_ptr<osg::Node> buildAreaLayer(const CityModel& city, const Ground& grou
 
 /// Road ribbons with round junctions.
 osg::ref_ptr<osg::Node> buildRoadLayer(const CityModel& city, const Ground& ground,
-                                       const SceneOptions& options);
+                                       const SceneOptions& options, PickTables* pick = nullptr);
 
 /// Extruded buildings with flat roofs.
 osg::ref_ptr<osg::Node> buildBuildingLayer(const CityModel& city, const Ground& ground,
-                                           const SceneOptions& options);
+                                           const SceneOptions& options, PickTables* pick = nullptr);
 
 /// Facility pins of constant screen size, and their labels.
 osg::ref_ptr<osg::Node> buildFacilityLayer(const CityModel& city, const Ground& ground,

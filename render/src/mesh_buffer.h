@@ -38,6 +38,9 @@ public:
     }
 
     [[nodiscard]] std::size_t vertexCount() const { return m_vertices->size(); }
+    [[nodiscard]] std::uint32_t triangleCount() const {
+        return static_cast<std::uint32_t>(m_indices->size() / 3);
+    }
     [[nodiscard]] bool empty() const { return m_indices->empty(); }
 
     /// Wraps the buffers in a Geometry using vertex buffer objects, no display list. The buffer

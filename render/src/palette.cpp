@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace ct::render {
 
@@ -119,6 +120,66 @@ Rgb groundColor() {
 
 Rgb skyColor() {
     return {0.70f, 0.80f, 0.91f};
+}
+
+Rgb vehicleColor(traffic::VehicleClass vclass) {
+    // Hues that none of the roads, roofs, terrain or speed colours use.
+    switch (vclass) {
+        case traffic::VehicleClass::Car:
+            return {0.85f, 0.05f, 0.70f};  // magenta
+        case traffic::VehicleClass::Bus:
+            return {0.00f, 0.75f, 0.90f};  // cyan
+        case traffic::VehicleClass::Truck:
+            return {0.22f, 0.22f, 0.30f};  // charcoal
+        case traffic::VehicleClass::Emergency:
+            return {1.00f, 0.05f, 0.05f};  // red
+        case traffic::VehicleClass::Count:
+            break;
+    }
+    return {0.2f, 0.2f, 0.2f};
+}
+
+Rgb speedRatioColor(double ratio) {
+    if (!std::isfinite(ratio) || ratio < 0.0) {
+        return noDataColor();
+    }
+    // Traffic-map colours: standing red, slow orange, yellow, free-flowing green.
+    static constexpr std::array<Rgb, 4> kStops{{
+        {0.80f, 0.05f, 0.05f},
+        {0.98f, 0.45f, 0.05f},
+        {0.98f, 0.85f, 0.10f},
+        {0.15f, 0.72f, 0.20f},
+    }};
+    const float s =
+        std::clamp(static_cast<float>(ratio) / 0.8f, 0.0f, 1.0f) * static_cast<float>(kStops.size() - 1);
+    const auto i = std::min(static_cast<std::size_t>(s), kStops.size() - 2);
+    return mix(kStops[i], kStops[i + 1], s - static_cast<float>(i));
+}
+
+Rgb noDataColor() {
+    return {0.80f, 0.80f, 0.80f};
+}
+
+Rgb highlightColor() {
+    return {1.0f, 0.95f, 0.0f};
+}
+
+Rgb signalColor(traffic::LinkState state) {
+    switch (state) {
+        case traffic::LinkState::PriorityGreen:
+            return {0.05f, 0.80f, 0.15f};
+        case traffic::LinkState::YieldGreen:
+            return {0.45f, 0.90f, 0.40f};
+        case traffic::LinkState::Yellow:
+            return {1.00f, 0.85f, 0.00f};
+        case traffic::LinkState::Red:
+            return {0.90f, 0.00f, 0.00f};
+        case traffic::LinkState::Stop:
+            return {1.00f, 0.45f, 0.00f};
+        case traffic::LinkState::Off:
+            break;
+    }
+    return {0.5f, 0.5f, 0.5f};
 }
 
 }  // namespace ct::render

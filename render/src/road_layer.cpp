@@ -144,7 +144,7 @@ void addDisc(MeshBuffer& mesh, const Ground& ground, Vec2 c, double lift, double
 }  // namespace
 
 osg::ref_ptr<osg::Node> buildRoadLayer(const CityModel& city, const Ground& ground,
-                                       const SceneOptions& options) {
+                                       const SceneOptions& options, PickTables* pick) {
     const RoadNetwork& net = city.roads;
     MeshBuffer mesh;
     const double step = ground.spacing();  // follow the terrain mesh; 0 = no resampling
@@ -166,6 +166,10 @@ osg::ref_ptr<osg::Node> buildRoadLayer(const CityModel& city, const Ground& grou
         const bool bridge = net.hasFlag(link, link_flags::kBridge);
         const Polyline3 line =
             resample(net.shape(link), ground, step, bridge, options.roadLift + classLift(cls));
+        if (pick != nullptr) {
+            pick->roadFirst.push_back(mesh.triangleCount());
+            pick->roadItem.push_back(li);
+        }
         addRibbon(mesh, line, hw, bridge ? nullptr : &ground, options.roadLift + classLift(cls),
                   toVec4(roadColor(cls)));
 
@@ -189,13 +193,21 @@ osg::ref_ptr<osg::Node> buildRoadLayer(const CityModel& city, const Ground& grou
             continue;
         }
         const Vec2 p = net.nodePos[n];
+        if (pick != nullptr) {
+            pick->roadFirst.push_back(mesh.triangleCount());
+            pick->roadItem.push_back(PickTables::kJunctionBit | static_cast<std::uint32_t>(n));
+        }
         addDisc(mesh, ground, p, options.roadLift - 0.05, nodeRadius[n], toVec4(roadColor(nodeClass[n])));
     }
 
     osg::ref_ptr<osg::Geode> geode = new osg::Geode;
     geode->setName("roads");
     if (!mesh.empty()) {
-        geode->addDrawable(mesh.finish("roads"));
+        osg::ref_ptr<osg::Geometry> geom = mesh.finish("roads");
+        geode->addDrawable(geom.get());
+        if (pick != nullptr) {
+            pick->roads = geom.get();
+        }
     }
     return geode;
 }

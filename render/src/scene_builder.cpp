@@ -145,16 +145,16 @@ HomeView homeView(const CityModel& city, const SceneOptions& options, double fov
 SceneBuild buildCityScene(const CityModel& city, const SceneOptions& options) {
     const detail::Ground ground(city.terrain, options);
 
+    SceneBuild out;
     osg::ref_ptr<osg::Group> root = new osg::Group;
     root->setName(city.meta.name.empty() ? "city" : city.meta.name);
     addLighting(*root);
     root->addChild(detail::buildTerrainLayer(city, ground, options));
     root->addChild(detail::buildAreaLayer(city, ground, options));
-    root->addChild(detail::buildRoadLayer(city, ground, options));
-    root->addChild(detail::buildBuildingLayer(city, ground, options));
+    root->addChild(detail::buildRoadLayer(city, ground, options, &out.pick));
+    root->addChild(detail::buildBuildingLayer(city, ground, options, &out.pick));
     root->addChild(detail::buildFacilityLayer(city, ground, options));
 
-    SceneBuild out;
     out.root = root;
     out.home = homeView(city, options, 30.0, 1.6);
     out.stats = collectSceneStats(*root);

@@ -4,6 +4,8 @@
 
 #include "citytwin/sim/city_model.h"
 #include "citytwin/sim/road_class.h"
+#include "citytwin/traffic/traffic_network.h"
+#include "citytwin/traffic/vehicle_type.h"
 
 namespace ct::render {
 
@@ -34,5 +36,22 @@ Rgb groundColor();
 
 /// The sky: the clear colour of the view.
 Rgb skyColor();
+
+/// Body colour of a vehicle of the given class (emergency vehicles flash between this and white).
+Rgb vehicleColor(traffic::VehicleClass vclass);
+
+/// Colour of a link by its mean speed as a share of its speed limit: red (standing) over orange
+/// and yellow to green (0.8 and above). NaN or negative (no data) gives noDataColor().
+Rgb speedRatioColor(double ratio);
+
+/// Links without vehicles in the colour-by-data view: a light neutral grey.
+Rgb noDataColor();
+
+/// The highlight of the selected object.
+Rgb highlightColor();
+
+/// The colour of a signal state: green for go (a lighter green when yielding), yellow, red,
+/// orange for stop-then-go, grey when off.
+Rgb signalColor(traffic::LinkState state);
 
 }  // namespace ct::render

@@ -9,8 +9,11 @@
 /// Draw calls do not grow with the size of the city: each layer is one merged geometry with
 /// per-vertex colours (only facility labels are one drawable each).
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
+#include <osg/Drawable>
 #include <osg/Node>
 #include <osg/Vec3d>
 #include <osg/ref_ptr>
@@ -40,6 +43,25 @@ struct HomeView {
     osg::Vec3d up{0.0, 0.0, 1.0};
 };
 
+/// Which object each triangle of the pickable merged meshes belongs to, so that a ray hit
+/// (drawable + triangle index, as osgUtil::LineSegmentIntersector reports it) names a building,
+/// a link or a junction. Ranges are sorted: object k owns the triangles from first[k] up to
+/// first[k+1] (or the end).
+struct PickTables {
+    const osg::Drawable* buildings = nullptr;  ///< the buildings' mesh, owned by the scene
+    std::vector<std::uint32_t> buildingFirst;  ///< first triangle of each drawn building
+    std::vector<std::uint32_t> buildingId;     ///< its BuildingId index
+    const osg::Drawable* roads = nullptr;      ///< the roads' mesh, owned by the scene
+    std::vector<std::uint32_t> roadFirst;      ///< first triangle of each ribbon or junction disc
+    std::vector<std::uint32_t> roadItem;       ///< a link index, or kJunctionBit | node index
+    static constexpr std::uint32_t kJunctionBit = 0x80000000u;
+};
+
+/// Node masks: the static scene is pickable; dynamic layers (vehicles, overlays, highlights)
+/// clear this bit so rays pass through them to the city.
+inline constexpr unsigned kPickableMask = 0x1u;
+inline constexpr unsigned kDynamicMask = 0xfffffffeu;
+
 /// The result of building a scene.
 struct SceneBuild {
     /// The scene root. It carries its own lights (GL lights 0 and 1) and material: render it
@@ -47,6 +69,7 @@ struct SceneBuild {
     osg::ref_ptr<osg::Node> root;
     HomeView home;     ///< oblique view of the whole city for a 30 degree, 16:10 camera
     SceneStats stats;  ///< what the scene holds
+    PickTables pick;   ///< triangle ranges of the pickable meshes
 };
 
 /// Builds the scene of `city`. Never throws on odd data: degenerate footprints, rings and

@@ -1,0 +1,290 @@
+#include "inspector_panel.h"
+
+#include <cmath>
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include "citytwin/sim/city_model.h"
+#include "scenario_session.h"
+#include "sim_snapshot.h"
+
+namespace ct::gui {
+
+namespace {
+
+using Rows = std::vector<std::pair<QString, QString>>;
+
+QString num(double v, int decimals = 0) {
+    return QString::number(v, 'f', decimals);
+}
+
+QString kmh(double mps) {
+    return QStringLiteral("%1 km/h").arg(mps * 3.6, 0, 'f', 0);
+}
+
+QString linkName(const CityModel& city, LinkId l) {
+    const RoadNetwork& r = city.roads;
+    if (!l.valid() || l.index() >= r.linkCount()) {
+        return QStringLiteral("-");
+    }
+    const std::uint32_t n = r.linkName[l.index()];
+    const QString name = n < r.names.size() ? QString::fromStdString(r.names[n]) : QString();
+    return name.isEmpty() ? QStringLiteral("link %1").arg(l.index())
+                          : QStringLiteral("%1 (link %2)").arg(name).arg(l.index());
+}
+
+Rows buildingRows(const CityModel& city, std::uint32_t b) {
+    const Buildings& bs = city.buildings;
+    if (b >= bs.count()) {
+        return {};
+    }
+    static const char* kHeightSource[] = {"from data", "from levels", "default"};
+    const auto hs = static_cast<std::size_t>(bs.heightSource[b]);
+    Rows rows{
+        {QObject::tr("id"), QString::number(b)},
+        {QObject::tr("name"), bs.name[b].empty() ? QStringLiteral("-") : QString::fromStdString(bs.name[b])},
+        {QObject::tr("use"), QString::fromLatin1(toString(bs.use[b]))},
+        {QObject::tr("height"),
+         QStringLiteral("%1 m (%2)").arg(bs.height[b], 0, 'f', 1).arg(hs < 3 ? kHeightSource[hs] : "?")},
+        {QObject::tr("levels"), QString::number(bs.levels[b])},
+        {QObject::tr("residents"), QString::number(bs.residents[b])},
+        {QObject::tr("jobs"), QString::number(bs.jobs[b])},
+        {QObject::tr("footprint"), QStringLiteral("%1 m²").arg(bs.area[b], 0, 'f', 0)},
+        {QObject::tr("access link"), linkName(city, bs.accessLink[b])},
+        {QObject::tr("source feature"), QString::number(bs.sourceFeature[b])},
+    };
+    return rows;
+}
+
+Rows linkRows(const CityModel& city, std::uint32_t l, const ScenarioSession* session,
+              const SimSnapshot* snap) {
+    const RoadNetwork& r = city.roads;
+    if (l >= r.linkCount()) {
+        return {};
+    }
+    const LinkId link(l);
+    const std::uint32_t nameIndex = r.linkName[l];
+    Rows rows{
+        {QObject::tr("id"), QString::number(l)},
+        {QObject::tr("name"), nameIndex < r.names.size() && !r.names[nameIndex].empty()
+                                  ? QString::fromStdString(r.names[nameIndex])
+                                  : QStringLiteral("-")},
+        {QObject::tr("class"), QString::fromUtf8(toString(r.linkClass[l]).data(),
+                                                 static_cast<qsizetype>(toString(r.linkClass[l]).size()))},
+        {QObject::tr("lanes"), QString::number(r.linkLanes[l])},
+        {QObject::tr("speed limit"), kmh(r.linkSpeed[l])},
+        {QObject::tr("length"), QStringLiteral("%1 m").arg(r.linkLength[l], 0, 'f', 0)},
+        {QObject::tr("direction"),
+         r.linkReverse[l].valid() ? QObject::tr("one of two (two-way road)") : QObject::tr("one-way")},
+        {QObject::tr("nodes"),
+         QStringLiteral("%1 -> %2").arg(r.linkFrom[l].index()).arg(r.linkTo[l].index())},
+        {QObject::tr("source feature"), QString::number(r.linkSourceFeature[l])},
+    };
+    if (snap != nullptr && session != nullptr) {
+        const double v = l < snap->linkSpeed.size() ? snap->linkSpeed[l] : NAN;
+        rows.emplace_back(QObject::tr("live mean speed"),
+                          std::isfinite(v)
+                              ? QStringLiteral("%1 (%2 % of the limit)")
+                                    .arg(kmh(v))
+                                    .arg(r.linkSpeed[l] > 0 ? 100.0 * v / r.linkSpeed[l] : 0.0, 0, 'f', 0)
+                              : QObject::tr("no vehicle in the last minute"));
+        int onLink = 0;
+        const traffic::TrafficNetwork& net = *session->network;
+        for (const VehicleSnap& vs : snap->vehicles) {
+            if (vs.lane < net.normalLaneCount && net.laneLink[vs.lane] == link) {
+                ++onLink;
+            }
+        }
+        rows.emplace_back(QObject::tr("vehicles now"), QString::number(onLink));
+    }
+    return rows;
+}
+
+Rows vehicleRows(const CityModel& city, std::uint32_t trip, const ScenarioSession* session,
+                 const SimSnapshot* snap) {
+    Rows rows;
+    if (session == nullptr || trip >= session->trips.size()) {
+        return rows;
+    }
+    const traffic::Trip& t = session->trips[trip];
+    const std::string_view cls = traffic::toString(t.vclass);
+    rows.emplace_back(QObject::tr("trip id"), QString::fromStdString(t.id));
+    rows.emplace_back(QObject::tr("class"),
+                      QString::fromUtf8(cls.data(), static_cast<qsizetype>(cls.size())));
+    rows.emplace_back(QObject::tr("planned departure"),
+                      QString::fromStdString(clockText(session->clockStart + t.depart)));
+    rows.emplace_back(QObject::tr("from"), linkName(city, t.from));
+    rows.emplace_back(QObject::tr("to"), linkName(city, t.to));
+    const VehicleSnap* v = snap != nullptr ? snap->find(trip) : nullptr;
+    if (v == nullptr) {
+        rows.emplace_back(QObject::tr("state"), QObject::tr("not on the road (waiting or arrived)"));
+        return rows;
+    }
+    const traffic::TrafficNetwork& net = *session->network;
+    rows.emplace_back(QObject::tr("state"), QObject::tr("driving"));
+    rows.emplace_back(QObject::tr("speed"), kmh(v->speed));
+    if (v->lane < net.normalLaneCount) {
+        rows.emplace_back(QObject::tr("on"), QStringLiteral("%1, lane %2")
+                                                 .arg(linkName(city, net.laneLink[v->lane]))
+                                                 .arg(net.laneIndex[v->lane] + 1));
+    } else {
+        rows.emplace_back(QObject::tr("on"), QObject::tr("crossing a junction"));
+    }
+    // Route progress: the distance driven against what remains as the crow flies to the end of
+    // the destination link (the engine does not publish the route's length).
+    double remaining = 0.0;
+    if (t.to.valid() && t.to.index() < city.roads.linkCount()) {
+        const Vec2 end = city.roads.nodePos[city.roads.linkTo[t.to.index()].index()];
+        remaining = std::hypot(end.x - v->x, end.y - v->y);
+    }
+    rows.emplace_back(QObject::tr("driven"), QStringLiteral("%1 m").arg(v->driven, 0, 'f', 0));
+    rows.emplace_back(QObject::tr("to go (straight line)"), QStringLiteral("%1 m").arg(remaining, 0, 'f', 0));
+    rows.emplace_back(
+        QObject::tr("route progress (est.)"),
+        QStringLiteral("%1 %").arg(
+            v->driven + remaining > 0 ? 100.0 * v->driven / (v->driven + remaining) : 0.0, 0, 'f', 0));
+    return rows;
+}
+
+Rows facilityRows(const CityModel& city, std::uint32_t f) {
+    const Facilities& fs = city.facilities;
+    if (f >= fs.count()) {
+        return {};
+    }
+    return {
+        {QObject::tr("id"), QString::number(f)},
+        {QObject::tr("kind"), QString::fromLatin1(toString(fs.kind[f]))},
+        {QObject::tr("name"), fs.name[f].empty() ? QStringLiteral("-") : QString::fromStdString(fs.name[f])},
+        {QObject::tr("building"),
+         fs.building[f].valid() ? QString::number(fs.building[f].index()) : QStringLiteral("-")},
+        {QObject::tr("access link"), linkName(city, fs.accessLink[f])},
+        {QObject::tr("position"),
+         QStringLiteral("%1, %2 m").arg(num(fs.position[f].x)).arg(num(fs.position[f].y))},
+        {QObject::tr("source feature"), QString::number(fs.sourceFeature[f])},
+    };
+}
+
+Rows junctionRows(const CityModel& city, std::uint32_t n, const ScenarioSession* session) {
+    const RoadNetwork& r = city.roads;
+    if (n >= r.nodeCount()) {
+        return {};
+    }
+    Rows rows{
+        {QObject::tr("id"), QString::number(n)},
+        {QObject::tr("roads meeting"), QString::number(r.nodeDegree(NodeId(n)))},
+        {QObject::tr("signals"),
+         (r.nodeFlags[n] & node_flags::kSignalised) != 0 ? QObject::tr("yes") : QObject::tr("no")},
+        {QObject::tr("position"),
+         QStringLiteral("%1, %2 m").arg(num(r.nodePos[n].x)).arg(num(r.nodePos[n].y))},
+    };
+    if (session != nullptr && n < session->network->nodeCount()) {
+        static const char* kControl[] = {"none", "priority", "signal", "all-way stop"};
+        const auto c = static_cast<std::size_t>(session->network->nodeControl[n]);
+        rows.emplace_back(QObject::tr("control"), QString::fromLatin1(c < 4 ? kControl[c] : "?"));
+        rows.emplace_back(QObject::tr("connections"),
+                          QString::number(session->network->connectionsOfNode(NodeId(n)).size()));
+    }
+    return rows;
+}
+
+}  // namespace
+
+InspectorPanel::InspectorPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_heading = new QLabel(this);
+    m_heading->setObjectName(QStringLiteral("inspectorHeading"));
+    QFont font = m_heading->font();
+    font.setBold(true);
+    m_heading->setFont(font);
+    layout->addWidget(m_heading);
+    m_tree = new QTreeWidget(this);
+    m_tree->setColumnCount(2);
+    m_tree->setHeaderLabels({tr("Attribute"), tr("Value")});
+    m_tree->setRootIsDecorated(false);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    layout->addWidget(m_tree, 1);
+    clear();
+}
+
+void InspectorPanel::clear() {
+    setRows(tr("Nothing selected. Click a building, road, vehicle or facility."), {});
+}
+
+void InspectorPanel::inspect(Selection selection, const CityModel* city, const ScenarioSession* session,
+                             const SimSnapshot* snapshot) {
+    if (city == nullptr || selection.empty()) {
+        clear();
+        return;
+    }
+    Rows rows;
+    QString heading;
+    switch (selection.kind) {
+        case Selection::Kind::Building:
+            heading = tr("Building %1").arg(selection.id);
+            rows = buildingRows(*city, selection.id);
+            break;
+        case Selection::Kind::Link:
+            heading = tr("Road link %1").arg(selection.id);
+            rows = linkRows(*city, selection.id, session, snapshot);
+            break;
+        case Selection::Kind::Junction:
+            heading = tr("Junction %1").arg(selection.id);
+            rows = junctionRows(*city, selection.id, session);
+            break;
+        case Selection::Kind::Vehicle:
+            heading = tr("Vehicle of trip %1").arg(selection.id);
+            rows = vehicleRows(*city, selection.id, session, snapshot);
+            break;
+        case Selection::Kind::Facility:
+            heading = tr("Facility %1").arg(selection.id);
+            rows = facilityRows(*city, selection.id);
+            break;
+        case Selection::Kind::None:
+            break;
+    }
+    setRows(heading, rows);
+}
+
+void InspectorPanel::setRows(const QString& heading, const Rows& rows) {
+    m_heading->setText(heading);
+    // Update in place when the rows are the same attributes (live refresh): no flicker, and the
+    // user's scroll position stays.
+    bool same = m_tree->topLevelItemCount() == static_cast<int>(rows.size());
+    for (int i = 0; same && i < m_tree->topLevelItemCount(); ++i) {
+        same = m_tree->topLevelItem(i)->text(0) == rows[static_cast<std::size_t>(i)].first;
+    }
+    if (!same) {
+        m_tree->clear();
+        for (const auto& [key, value] : rows) {
+            m_tree->addTopLevelItem(new QTreeWidgetItem(QStringList{key, value}));
+        }
+        return;
+    }
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        m_tree->topLevelItem(i)->setText(1, rows[static_cast<std::size_t>(i)].second);
+    }
+}
+
+QString InspectorPanel::value(const QString& attribute) const {
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        if (m_tree->topLevelItem(i)->text(0) == attribute) {
+            return m_tree->topLevelItem(i)->text(1);
+        }
+    }
+    return {};
+}
+
+QString InspectorPanel::heading() const {
+    return m_heading->text();
+}
+
+int InspectorPanel::rowCount() const {
+    return m_tree->topLevelItemCount();
+}
+
+}  // namespace ct::gui

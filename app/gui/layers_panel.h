@@ -1,0 +1,39 @@
+#pragma once
+/// The Layers dock: which layers the 3D view draws, how roads are coloured, and the legends.
+
+#include <QWidget>
+
+#include "city_view.h"
+
+class QCheckBox;
+class QRadioButton;
+
+namespace ct::gui {
+
+class SpeedLegend;
+
+/// GUI thread only. Emits the user's choices; the main window applies them to the view.
+class LayersPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit LayersPanel(QWidget* parent = nullptr);
+
+    [[nodiscard]] QCheckBox* checkBox(CityView::Layer layer) const;
+    void setRoadColoring(CityView::RoadColoring coloring);
+    [[nodiscard]] CityView::RoadColoring roadColoring() const;
+
+signals:
+    void layerToggled(ct::gui::CityView::Layer layer, bool visible);
+    void roadColoringChanged(ct::gui::CityView::RoadColoring coloring);
+
+private:
+    QCheckBox* m_buildings = nullptr;
+    QCheckBox* m_vehicles = nullptr;
+    QCheckBox* m_facilities = nullptr;
+    QCheckBox* m_signals = nullptr;
+    QRadioButton* m_byClass = nullptr;
+    QRadioButton* m_bySpeed = nullptr;
+    SpeedLegend* m_legend = nullptr;
+};
+
+}  // namespace ct::gui

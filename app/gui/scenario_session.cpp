@@ -1,0 +1,142 @@
+#include "scenario_session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+
+#include "citytwin/gis/city_loader.h"
+#include "citytwin/scenarios/scenario.h"
+#include "citytwin/traffic/demand.h"
+#include "link_refs.h"
+#include "run_command.h"
+
+namespace ct::gui {
+
+namespace {
+
+/// Everything after the scenario file was read; throws nothing, reports everything.
+std::shared_ptr<ScenarioSession> buildSession(const scenarios::ScenarioSpec& spec,
+                                              const std::string& assetsDir, DiagnosticReport& report) {
+    if (!spec.sumoNet.empty()) {
+        report.error("scenario.no_city", spec.file,
+                     "the scenario drives a SUMO network; the desktop app shows scenarios on a GIS city "
+                     "(run it with `citytwin run`)");
+        return nullptr;
+    }
+    // The city, the same way `citytwin run` finds it.
+    gis::LoadOptions load;
+    if (spec.sampleCity) {
+        load = gis::sampleCityOptions(assetsDir);
+    }
+    if (!spec.citySources.empty()) {
+        load.vectorSources = spec.citySources;
+    }
+    if (!spec.dem.empty()) {
+        load.demPath = spec.dem;
+    }
+    load.mappingPath = spec.mapping;
+    gis::LoadResult loaded = gis::loadCity(load);
+    report.append(loaded.report);
+    if (!loaded.city || loaded.report.hasErrors()) {
+        return nullptr;
+    }
+
+    auto session = std::make_shared<ScenarioSession>();
+    auto city = std::make_shared<const CityModel>(std::move(*loaded.city));
+    const cli::LinkResolver resolver(*city);
+    session->clockStart = scenarios::parseClock(spec.clockStart).value_or(0.0);
+
+    // Demand: generated commuters and trip files.
+    if (spec.generatedDemand) {
+        session->trips = traffic::generateCommuterTrips(*city, spec.commuters, spec.seed);
+    }
+    for (const std::string& f : spec.tripFiles) {
+        for (const cli::CsvTrip& t : cli::readTripsCsv(f, resolver, session->clockStart, report)) {
+            traffic::Trip trip;
+            trip.id = t.id;
+            trip.depart = t.depart;
+            trip.from = t.from;
+            trip.to = t.to;
+            trip.vclass = traffic::vehicleClassFromString(t.type).value_or(traffic::VehicleClass::Car);
+            session->trips.push_back(std::move(trip));
+        }
+    }
+
+    // Events: every link reference must name something.
+    for (const scenarios::ScenarioEvent& e : spec.events) {
+        SessionEvent ev{e.time, e.type == scenarios::ScenarioEvent::Type::CloseLink, resolver.resolve(e.link),
+                        e.link};
+        if (ev.links.empty()) {
+            Diagnostic d;
+            d.severity = Severity::Error;
+            d.code = "scenario.unknown_link";
+            d.file = spec.file;
+            d.layer = "/events/" + std::to_string(e.line) + "/link";
+            d.message = "'" + e.link + "' names no link of the city";
+            d.action = "load stopped";
+            report.add(std::move(d));
+        }
+        session->events.push_back(std::move(ev));
+    }
+    if (report.hasErrors()) {
+        return nullptr;
+    }
+    std::stable_sort(session->events.begin(), session->events.end(),
+                     [](const SessionEvent& a, const SessionEvent& b) { return a.time < b.time; });
+
+    // The network, with the scenario's own signal programs (as `citytwin run` applies them).
+    auto network = std::make_shared<traffic::TrafficNetwork>(traffic::buildTrafficNetwork(city->roads));
+    cli::applySignalOverrides(spec, *network, report);
+    if (report.hasErrors()) {
+        return nullptr;
+    }
+    session->lanes = std::make_shared<const render::LaneGeometry>(*city, *network);
+    session->network = std::move(network);
+    session->city = std::move(city);
+    session->title = spec.name.empty() ? std::filesystem::path(spec.file).filename().string() : spec.name;
+    SessionRun& run = session->spec;
+    run.file = spec.file;
+    run.name = spec.name;
+    run.description = spec.description;
+    run.duration = spec.duration;
+    run.step = spec.step;
+    run.seed = spec.seed;
+    run.threads = spec.threads;
+    run.teleportAfter = spec.teleportAfter;
+    run.statsInterval = spec.statsInterval;
+    return session;
+}
+
+}  // namespace
+
+SessionLoad loadScenarioSession(const std::string& path, const std::string& assetsDir) {
+    const auto t0 = std::chrono::steady_clock::now();
+    SessionLoad out;
+    try {
+        std::optional<scenarios::ScenarioSpec> spec = scenarios::readScenario(path, out.report);
+        if (spec && !out.report.hasErrors()) {
+            out.session = buildSession(*spec, assetsDir, out.report);
+        }
+    } catch (const std::exception& e) {
+        out.session.reset();
+        out.report.error("internal.exception", path,
+                         std::string("unexpected failure while loading: ") + e.what());
+    }
+    if (!out.session && !out.report.hasErrors()) {
+        out.report.error("scenario.not_loaded", path, "the scenario could not be loaded");
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
+std::string clockText(double secondsOfDay) {
+    const auto s = static_cast<long>(std::floor(std::max(0.0, secondsOfDay))) % 86400;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    return buf;
+}
+
+}  // namespace ct::gui

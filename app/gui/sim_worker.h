@@ -1,0 +1,87 @@
+#pragma once
+/// The simulation thread: owns the traffic Simulation of a scenario session and steps it at the
+/// chosen speed, so the GUI never waits for a step.
+///
+/// Threading: every public method may be called from any thread (the GUI thread in practice).
+/// Commands (play, pause, step, speed) are taken by the worker before its next step. After each
+/// step it may publish a SimSnapshot by swapping a shared_ptr under a mutex; latest() hands out
+/// the newest one. Readers see only published snapshots, never the live simulation.
+/// Plain C++ (std::thread): no Qt, no OSG.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "scenario_session.h"
+#include "sim_snapshot.h"
+
+namespace ct::gui {
+
+struct SimWorkerOptions {
+    double linkSpeedWindow = 60.0;  ///< s of simulated time over which link speeds are averaged
+    double kpiInterval = 60.0;      ///< s of simulated time per dashboard point
+    double maxPublishRate = 30.0;   ///< snapshots per wall-clock second, at most, when running flat out
+    /// Simulation threads; 0 = the scenario's setting, where 0 in turn means all cores but one
+    /// (the GUI needs one to draw).
+    int threads = 0;
+};
+
+class SimWorker {
+public:
+    /// Starts the thread, paused at time 0. `session` must be loaded (non-null).
+    explicit SimWorker(std::shared_ptr<const ScenarioSession> session, SimWorkerOptions options = {});
+    /// Stops the thread and waits for it (at most one simulation step).
+    ~SimWorker();
+    SimWorker(const SimWorker&) = delete;
+    SimWorker& operator=(const SimWorker&) = delete;
+
+    void play();
+    /// Plays until the simulated time reaches `time` (s), then pauses by itself.
+    void playUntil(double time);
+    void pause();
+    /// Pauses, then advances exactly `steps` steps (each publishes a snapshot).
+    void step(int steps = 1);
+    /// Simulated seconds per wall-clock second (1 = real time); 0 = as fast as it goes.
+    void setSpeed(double speed);
+    /// Ends the thread and joins it; idempotent. The last snapshot stays available.
+    void stop();
+
+    /// The newest snapshot (never null: one is published before the first step).
+    [[nodiscard]] std::shared_ptr<const SimSnapshot> latest() const;
+    [[nodiscard]] const std::shared_ptr<const ScenarioSession>& session() const { return m_session; }
+    /// True while the worker thread runs (false after stop()).
+    [[nodiscard]] bool threadRunning() const { return m_threadRunning.load(); }
+    [[nodiscard]] bool playing() const;
+    [[nodiscard]] double speed() const;
+
+private:
+    void run();
+    void simulate();
+    void publishFailure(std::string message);
+
+    std::shared_ptr<const ScenarioSession> m_session;
+    SimWorkerOptions m_options;
+
+    // Commands, guarded by m_mutex; the worker waits on m_wake.
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_quit = false;
+    bool m_playing = false;
+    bool m_reanchor = true;  ///< restart the pacing clock (after play or a speed change)
+    int m_pendingSteps = 0;
+    double m_speed = 1.0;
+    double m_stopAt = -1.0;  ///< s of simulated time at which playing pauses; < 0 = never
+
+    // The published snapshot, guarded by its own mutex so readers never wait for a step.
+    mutable std::mutex m_snapshotMutex;
+    std::shared_ptr<const SimSnapshot> m_snapshot;
+
+    std::atomic<bool> m_threadRunning{false};
+    std::thread m_thread;
+};
+
+}  // namespace ct::gui
