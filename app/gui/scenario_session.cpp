@@ -106,6 +106,7 @@ std::shared_ptr<ScenarioSession> buildSession(const scenarios::ScenarioSpec& spe
     run.seed = spec.seed;
     run.threads = spec.threads;
     run.teleportAfter = spec.teleportAfter;
+    run.rerouteInterval = spec.rerouteInterval;
     run.statsInterval = spec.statsInterval;
     return session;
 }

@@ -39,6 +39,7 @@ struct SessionRun {
     std::uint64_t seed = 1;
     int threads = 0;  ///< 0 = all cores
     double teleportAfter = 300.0;
+    double rerouteInterval = 0.0;  ///< s between congestion reroutings (0 = only on closures)
     double statsInterval = 300.0;  ///< s, link statistics
 };
 

@@ -185,6 +185,7 @@ void SimWorker::simulate() {
         so.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
     }
     so.teleportAfter = spec.teleportAfter;
+    so.rerouteInterval = spec.rerouteInterval;
     so.statsInterval = spec.statsInterval;
     traffic::Simulation sim(net, so);
     sim.addTrips(session.trips);
