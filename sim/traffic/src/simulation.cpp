@@ -465,6 +465,16 @@ void Simulation::closeLink(LinkId l) {
     }
 }
 
+void Simulation::setSignalDark(NodeId node, bool isDark) {
+    if (node.index() < m->dark.size()) {
+        m->dark[node.index()] = isDark ? 1 : 0;
+    }
+}
+
+bool Simulation::isSignalDark(NodeId node) const {
+    return node.index() < m->dark.size() && m->dark[node.index()] != 0;
+}
+
 std::uint32_t Simulation::addDetector(LaneId lane, double pos) {
     Impl& s = *m;
     const auto id = static_cast<std::uint32_t>(s.detectors.size());

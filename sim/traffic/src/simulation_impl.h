@@ -109,6 +109,7 @@ struct Simulation::Impl {
     std::vector<std::int8_t> lcWish;
 
     std::vector<std::uint8_t> closed;
+    std::vector<std::uint8_t> dark;  // by node: a signalised junction without power (all-way stop)
     // Current link speeds for rerouting: a moving average of the speeds driven on each link,
     // relaxing towards the speed limit while the link is empty (updated lazily).
     std::vector<float> linkSpeedAvg;          // m/s
@@ -156,6 +157,7 @@ struct Simulation::Impl {
             k.store(std::numeric_limits<std::uint64_t>::max(), std::memory_order_relaxed);
         }
         closed.assign(net.linkCount(), 0);
+        dark.assign(net.nodeCount(), 0);
         router.setClosed(&closed);
         linkSpeedAvg.assign(net.linkCount(), 0.0f);
         for (std::uint32_t l = 0; l < net.linkCount(); ++l) {

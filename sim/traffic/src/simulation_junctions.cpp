@@ -3,7 +3,11 @@
 namespace ct::traffic {
 
 LinkState Simulation::Impl::connState(std::uint32_t c) const {
-    const std::uint32_t prog = net.nodeProgram[net.connNode[c].index()];
+    const std::uint32_t node = net.connNode[c].index();
+    const std::uint32_t prog = net.nodeProgram[node];
+    if (dark[node] != 0) {
+        return LinkState::Stop;  // a dark signal is an all-way stop
+    }
     if (prog == UINT32_MAX || net.programs[prog].phases.empty()) {
         return net.connBaseState[c];
     }
@@ -79,6 +83,15 @@ bool Simulation::Impl::permitted(std::uint32_t v, std::uint32_t c, double dist, 
                     continue;
                 }
                 const double fd = net.laneLength[net.connFrom[d].index()] - pos[f];
+                if (st == LinkState::Stop && fs == LinkState::Stop) {
+                    // All-way stop: first come, first served. Only a foe already stopped at its
+                    // line that has waited longer (ties: the lower vehicle index) goes first.
+                    const bool atLine = speed[f] <= kStopped && fd <= vt(f).minGap + 1.0;
+                    if (atLine && (standing[f] > standing[v] || (standing[f] == standing[v] && f < v))) {
+                        return false;
+                    }
+                    continue;
+                }
                 const double arrive = fd / std::max(speed[f], 1.0);
                 // A foe that stands because it cannot leave the junction either does not
                 // take the gap: waiting for it would deadlock.

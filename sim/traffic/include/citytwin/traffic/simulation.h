@@ -103,6 +103,12 @@ public:
     void openLink(LinkId l);
     [[nodiscard]] bool isClosed(LinkId l) const;
 
+    /// Switches a junction's signals off (a power cut) or on again. A dark junction is an
+    /// all-way stop: every vehicle stops at the line, then the first to have stopped goes when
+    /// no conflicting vehicle is crossing. Works on any junction; on others it has the same effect.
+    void setSignalDark(NodeId node, bool dark);
+    [[nodiscard]] bool isSignalDark(NodeId node) const;
+
     [[nodiscard]] const Counters& counters() const;
     [[nodiscard]] const StepStats& lastStep() const;
     [[nodiscard]] const std::vector<TripResult>& trips() const;
