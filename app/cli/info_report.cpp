@@ -98,13 +98,13 @@ std::string infoText(const gis::LoadResult& result, const gis::LoadOptions& opti
         }
     }
     if (!result.layers.empty()) {
-        os << "\nLayers (features read -> roads / buildings / facilities / signals / land use / ignored / "
-              "skipped)\n";
+        os << "\nLayers (features read -> roads / buildings / facilities / signals / land use / utility / "
+              "ignored / skipped)\n";
         for (const gis::LayerStats& l : result.layers) {
             os << "  " << std::left << std::setw(22) << l.layer << std::right << std::setw(8) << l.features
                << " -> " << l.roads << " / " << l.buildings << " / " << l.facilities << " / "
-               << l.trafficSignals << " / " << l.landUse << " / " << l.ignored << " / " << l.skipped << "   ["
-               << l.role << "]\n";
+               << l.trafficSignals << " / " << l.landUse << " / " << l.utilities << " / " << l.ignored
+               << " / " << l.skipped << "   [" << l.role << "]\n";
         }
     }
     os << "\nLoad time                  " << fixed(result.seconds, 2) << " s\n";
@@ -202,6 +202,7 @@ std::string infoJson(const gis::LoadResult& result, const gis::LoadOptions& opti
                           {"facilities", l.facilities},
                           {"signals", l.trafficSignals},
                           {"landuse", l.landUse},
+                          {"utility", l.utilities},
                           {"ignored", l.ignored},
                           {"skipped", l.skipped}});
     }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -155,7 +157,53 @@ void CityBuilder::warn(const SourceFeature& f, std::string code, std::string mes
     m_report.add(std::move(d));
 }
 
+namespace {
+
+UtilityFeature utilityFeature(const SourceFeature& f) {
+    UtilityFeature u;
+    u.file = f.file;
+    u.layer = f.layer;
+    u.sourceFeature = f.id;
+    if (!f.parts.empty()) {
+        u.points = f.parts.front();
+    }
+    u.attrs = f.tags.items();
+    return u;
+}
+
+}  // namespace
+
+void CityBuilder::addUtility(const SourceFeature& f, LayerRole role, LayerStats& stats) {
+    const bool points = role == LayerRole::WaterNodes || role == LayerRole::PowerBuses;
+    if (f.kind != (points ? GeomKind::Point : GeomKind::Line) || f.parts.empty()) {
+        ++stats.skipped;
+        warn(f, "geometry.wrong_type",
+             std::string("a ") + toString(role) + " layer needs " + (points ? "point" : "line") +
+                 " geometries",
+             "skipped");
+        return;
+    }
+    if (!points && f.parts.size() > 1) {
+        warn(f, "utility.multipart", "a multi-part line: only its first part is used as the link's shape",
+             "kept the first part");
+    }
+    std::vector<UtilityFeature>& out = role == LayerRole::WaterNodes   ? m_utilities.waterNodes
+                                       : role == LayerRole::WaterLinks ? m_utilities.waterLinks
+                                       : role == LayerRole::PowerBuses ? m_utilities.powerBuses
+                                                                       : m_utilities.powerLines;
+    out.push_back(utilityFeature(f));
+    ++stats.utilities;
+}
+
 void CityBuilder::add(SourceFeature& f, LayerRole role, LayerStats& stats) {
+    if (role == LayerRole::Auto) {
+        role = utilityRoleOfLayer(f.layer);
+    }
+    if (role == LayerRole::WaterNodes || role == LayerRole::WaterLinks || role == LayerRole::PowerBuses ||
+        role == LayerRole::PowerLines) {
+        addUtility(f, role, stats);
+        return;
+    }
     // A role set by the mapping supplies the tag that makes a feature what the layer says it is.
     switch (role) {
         case LayerRole::Roads:
@@ -218,6 +266,9 @@ void CityBuilder::add(SourceFeature& f, LayerRole role, LayerStats& stats) {
             if ((role == LayerRole::Auto || role == LayerRole::Signals) &&
                 f.tags.getOr("highway", "") == "traffic_signals") {
                 m_roads.addSignal(f.parts.front().front());
+                if (f.tags.has("power_bus")) {
+                    m_utilities.signalPoints.push_back(utilityFeature(f));
+                }
                 ++m_signals;
                 ++stats.trafficSignals;
                 used = true;
@@ -342,6 +393,8 @@ bool CityBuilder::addBuilding(const SourceFeature& f) {
     PendingBuilding pb;
     pb.id = f.id;
     pb.name = std::string(f.tags.getOr("name", ""));
+    pb.waterNode = std::string(f.tags.getOr("water_node", ""));
+    pb.powerBus = std::string(f.tags.getOr("power_bus", ""));
     const auto& uses = buildingUses();
     if (const auto it = uses.find(*b); it != uses.end()) {
         pb.use = it->second;
@@ -423,7 +476,19 @@ bool CityBuilder::addFacility(const SourceFeature& f) {
             [](const auto& a, const auto& b) { return std::abs(signedArea(a)) < std::abs(signedArea(b)); });
         pos = ringCentroid(biggest);
     }
-    m_facilities.push_back({*kind, std::string(f.tags.getOr("name", "")), pos, f.id});
+    float backup = std::numeric_limits<float>::quiet_NaN();
+    if (const auto text = f.tags.get("backup_hours"); text && !text->empty()) {
+        char* end = nullptr;
+        const std::string t(*text);
+        const double h = std::strtod(t.c_str(), &end);
+        if (end == t.c_str() || *end != '\0' || !(h >= 0.0) || !std::isfinite(h)) {
+            warn(f, "facility.bad_backup_hours", "backup_hours='" + t + "' is not a number of hours >= 0",
+                 "no backup power assumed");
+        } else {
+            backup = static_cast<float>(h);
+        }
+    }
+    m_facilities.push_back({*kind, std::string(f.tags.getOr("name", "")), pos, f.id, backup});
     return true;
 }
 
@@ -526,6 +591,8 @@ CityModel CityBuilder::build() {
         out.jobs.push_back(static_cast<std::uint32_t>(jobs));
         out.name.push_back(std::move(pb.name));
         out.sourceFeature.push_back(pb.id);
+        out.waterNode.push_back(std::move(pb.waterNode));
+        out.powerBus.push_back(std::move(pb.powerBus));
     }
 
     // Facilities mapped twice (a node and an area for the same hospital) are kept once.
@@ -544,7 +611,9 @@ CityModel CityBuilder::build() {
         city.facilities.name.push_back(f.name);
         city.facilities.position.push_back(f.pos);
         city.facilities.sourceFeature.push_back(f.id);
+        city.facilities.backupHours.push_back(f.backupHours);
     }
+    city.utilities = std::move(m_utilities);
     return city;
 }
 

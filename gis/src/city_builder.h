@@ -34,18 +34,22 @@ private:
         long residents = -1, jobs = -1;
         std::string name;
         std::int64_t id = -1;
+        std::string waterNode, powerBus;
     };
     struct PendingFacility {
         FacilityKind kind;
         std::string name;
         Vec2 pos;
         std::int64_t id;
+        float backupHours;
     };
 
     bool addRoad(const SourceFeature& f);
     bool addBuilding(const SourceFeature& f);
     bool addFacility(const SourceFeature& f);
     bool addLandUse(const SourceFeature& f);
+    /// A feature of a utility layer: kept as read for sim/utility.
+    void addUtility(const SourceFeature& f, LayerRole role, LayerStats& stats);
     void warn(const SourceFeature& f, std::string code, std::string message, std::string action);
 
     DiagnosticReport& m_report;
@@ -53,6 +57,7 @@ private:
     std::vector<PendingBuilding> m_buildings;
     std::vector<PendingFacility> m_facilities;
     LandUse m_landUse;
+    UtilityLayers m_utilities;
     std::size_t m_signals = 0;
     std::string m_firstSignalFile;
 };

@@ -502,6 +502,9 @@ void readFeatures(const std::string& path, GDALDataset& ds, const LocalFrame& fr
         c.name = layer->GetName();
         c.rule = mapping.ruleFor(c.name);
         c.role = c.rule != nullptr ? c.rule->role : mapping.unlistedRole;
+        if (c.rule == nullptr && c.role == LayerRole::Auto) {
+            c.role = utilityRoleOfLayer(c.name);  // water_nodes, water_links, power_buses, power_lines
+        }
         // OSM relations that are not areas (routes, restrictions) describe no road of their own.
         if (osm && c.rule == nullptr && (c.name == "multilinestrings" || c.name == "other_relations")) {
             c.role = LayerRole::Ignore;

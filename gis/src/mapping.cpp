@@ -1,5 +1,6 @@
 #include "mapping.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -36,11 +37,17 @@ bool globMatch(std::string_view pat, std::string_view s) {
 }
 
 std::optional<LayerRole> roleFromString(const std::string& s) {
-    static const std::map<std::string, LayerRole> kRoles{
-        {"auto", LayerRole::Auto},           {"roads", LayerRole::Roads},
-        {"buildings", LayerRole::Buildings}, {"facilities", LayerRole::Facilities},
-        {"signals", LayerRole::Signals},     {"landuse", LayerRole::LandUse},
-        {"ignore", LayerRole::Ignore}};
+    static const std::map<std::string, LayerRole> kRoles{{"auto", LayerRole::Auto},
+                                                         {"roads", LayerRole::Roads},
+                                                         {"buildings", LayerRole::Buildings},
+                                                         {"facilities", LayerRole::Facilities},
+                                                         {"signals", LayerRole::Signals},
+                                                         {"landuse", LayerRole::LandUse},
+                                                         {"water_nodes", LayerRole::WaterNodes},
+                                                         {"water_links", LayerRole::WaterLinks},
+                                                         {"power_buses", LayerRole::PowerBuses},
+                                                         {"power_lines", LayerRole::PowerLines},
+                                                         {"ignore", LayerRole::Ignore}};
     const auto it = kRoles.find(s);
     return it == kRoles.end() ? std::nullopt : std::optional(it->second);
 }
@@ -61,10 +68,31 @@ const char* toString(LayerRole r) {
             return "signals";
         case LayerRole::LandUse:
             return "landuse";
+        case LayerRole::WaterNodes:
+            return "water_nodes";
+        case LayerRole::WaterLinks:
+            return "water_links";
+        case LayerRole::PowerBuses:
+            return "power_buses";
+        case LayerRole::PowerLines:
+            return "power_lines";
         case LayerRole::Ignore:
             return "ignore";
     }
     return "?";
+}
+
+LayerRole utilityRoleOfLayer(const std::string& layer) {
+    std::string lower = layer;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const LayerRole r :
+         {LayerRole::WaterNodes, LayerRole::WaterLinks, LayerRole::PowerBuses, LayerRole::PowerLines}) {
+        if (lower == toString(r)) {
+            return r;
+        }
+    }
+    return LayerRole::Auto;
 }
 
 const LayerRule* Mapping::ruleFor(const std::string& layer) const {

@@ -11,7 +11,23 @@
 
 namespace ct::gis {
 
-enum class LayerRole { Auto, Roads, Buildings, Facilities, Signals, LandUse, Ignore };
+enum class LayerRole {
+    Auto,
+    Roads,
+    Buildings,
+    Facilities,
+    Signals,
+    LandUse,
+    WaterNodes,
+    WaterLinks,
+    PowerBuses,
+    PowerLines,
+    Ignore
+};
+
+/// The utility role of a layer by its name (water_nodes, water_links, power_buses, power_lines,
+/// case-insensitive), else Auto.
+LayerRole utilityRoleOfLayer(const std::string& layer);
 
 const char* toString(LayerRole r);
 

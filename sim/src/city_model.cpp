@@ -1,6 +1,7 @@
 #include "citytwin/sim/city_model.h"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "citytwin/sim/spatial_index.h"
@@ -61,6 +62,9 @@ void CityModel::finish(DiagnosticReport& report) {
     });
     constexpr double kMaxAccessDistance = 1000.0;  // m
     const std::size_t nb = buildings.count();
+    buildings.waterNode.resize(nb);  // optional columns: empty ids where a loader gave none
+    buildings.powerBus.resize(nb);
+    facilities.backupHours.resize(facilities.count(), std::numeric_limits<float>::quiet_NaN());
     buildings.accessLink.assign(nb, LinkId{});
     std::size_t noAccess = 0;
     for (std::size_t i = 0; i < nb; ++i) {

@@ -32,8 +32,9 @@ struct LayerStats {
     std::string role;
     std::int64_t features = 0;  ///< features read (compare with ogrinfo's Feature Count)
     std::int64_t roads = 0, buildings = 0, facilities = 0, trafficSignals = 0, landUse = 0;
-    std::int64_t ignored = 0;  ///< features that describe nothing CityTwin models
-    std::int64_t skipped = 0;  ///< features dropped because of bad data (see diagnostics)
+    std::int64_t utilities = 0;  ///< features of water and power layers
+    std::int64_t ignored = 0;    ///< features that describe nothing CityTwin models
+    std::int64_t skipped = 0;    ///< features dropped because of bad data (see diagnostics)
 };
 
 struct LoadResult {

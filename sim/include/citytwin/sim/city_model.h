@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "citytwin/sim/diagnostics.h"
@@ -66,6 +68,8 @@ struct Buildings {
     std::vector<LinkId> accessLink;   ///< nearest drivable link in the main component, invalid if none
     std::vector<std::string> name;    ///< name, may be empty
     std::vector<std::int64_t> sourceFeature;  ///< feature id in the source layer (OSM id for OSM)
+    std::vector<std::string> waterNode;       ///< id of the water node serving it (data), may be empty
+    std::vector<std::string> powerBus;        ///< id of the power bus serving it (data), may be empty
 
     [[nodiscard]] std::size_t count() const { return area.size(); }
     [[nodiscard]] std::span<const Vec2> footprint(BuildingId b) const {
@@ -81,6 +85,7 @@ struct Facilities {
     std::vector<BuildingId> building;  ///< the building it occupies, invalid when none
     std::vector<LinkId> accessLink;    ///< nearest drivable link in the main component
     std::vector<std::int64_t> sourceFeature;
+    std::vector<float> backupHours;  ///< hours of backup power on site (data), NaN when not given
 
     [[nodiscard]] std::size_t count() const { return kind.size(); }
 };
@@ -116,6 +121,39 @@ struct Terrain {
     }
 };
 
+/// A feature of a utility layer kept as read: where it came from, its geometry and its fields.
+/// sim/utility turns these into water and power networks (docs/data-schema.md lists the fields).
+struct UtilityFeature {
+    std::string file;
+    std::string layer;
+    std::int64_t sourceFeature = -1;
+    std::vector<Vec2> points;                                ///< m: one point, or a line's vertices in order
+    std::vector<std::pair<std::string, std::string>> attrs;  ///< field (lower case) -> text
+
+    /// The value of a field, empty when missing.
+    [[nodiscard]] std::string_view attr(std::string_view key) const {
+        for (const auto& [k, v] : attrs) {
+            if (k == key) {
+                return v;
+            }
+        }
+        return {};
+    }
+};
+
+/// The utility layers of the sources: `water_nodes`, `water_links`, `power_buses`, `power_lines`,
+/// and the traffic-signal points with the `power_bus` that feeds them.
+struct UtilityLayers {
+    std::vector<UtilityFeature> waterNodes;
+    std::vector<UtilityFeature> waterLinks;
+    std::vector<UtilityFeature> powerBuses;
+    std::vector<UtilityFeature> powerLines;
+    std::vector<UtilityFeature> signalPoints;
+
+    [[nodiscard]] bool hasWater() const { return !waterNodes.empty(); }
+    [[nodiscard]] bool hasPower() const { return !powerBuses.empty(); }
+};
+
 struct CityModel {
     CityMetadata meta;
     RoadNetwork roads;
@@ -123,6 +161,7 @@ struct CityModel {
     Facilities facilities;
     LandUse landUse;
     Terrain terrain;
+    UtilityLayers utilities;
     Box2 extent;  ///< m, bounding box of roads, buildings and facilities
 
     /// Completes derived data (extent, building access links, facility buildings) and checks
