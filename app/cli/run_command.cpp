@@ -18,6 +18,9 @@
 #include "citytwin/traffic/outputs.h"
 #include "citytwin/traffic/simulation.h"
 #include "citytwin/traffic/sumo_import.h"
+#include "citytwin/utility/utility_model.h"
+#include "citytwin/utility/utility_outputs.h"
+#include "citytwin/utility/utility_simulation.h"
 #include "info_command.h"
 #include "link_refs.h"
 
@@ -332,6 +335,45 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         events.push_back({e.time, e.type == scenarios::ScenarioEvent::Type::CloseLink, links, e.link});
     }
     applySignalOverrides(*spec, net, report);
+
+    // Utilities: the city's water and power networks run beside the traffic.
+    std::optional<utility::UtilityModel> umodel;
+    std::unique_ptr<utility::UtilitySimulation> usim;
+    const bool cityHasUtilities =
+        loaded && (loaded->city->utilities.hasWater() || loaded->city->utilities.hasPower());
+    if (cityHasUtilities && spec->utilities.enabled) {
+        utility::ServiceOptions svc;
+        svc.servicePressureM = spec->utilities.servicePressureM;
+        svc.hospitalBackupHours = spec->utilities.hospitalBackupHours;
+        DiagnosticReport ur;
+        umodel = utility::buildUtilityModel(*loaded->city, svc, clock0, ur);
+        utility::UtilitySimOptions uo;
+        uo.step = spec->utilities.step;
+        uo.clockStart = clock0;
+        uo.tripDelay = spec->utilities.tripDelay;
+        usim = std::make_unique<utility::UtilitySimulation>(*umodel, *loaded->city, uo);
+        usim->addEvents(spec->utilityEvents, ur);
+        for (Diagnostic d : ur.items()) {
+            if (d.file.empty()) {
+                d.file = spec->file;  // events: the JSON pointer is in `layer`
+            }
+            if (d.severity == Severity::Error && d.action == "load stopped") {
+                d.action = "run stopped (\"utilities\": {\"enabled\": false} runs the traffic alone)";
+            }
+            report.add(std::move(d));
+        }
+    } else if (!spec->utilityEvents.empty()) {
+        Diagnostic d;
+        d.severity = Severity::Error;
+        d.code = "scenario.no_utilities";
+        d.file = spec->file;
+        d.layer = spec->utilityEvents.front().origin;
+        d.message = cityHasUtilities ? "utility events, but \"utilities\" are disabled"
+                                     : "utility events need a city with water_nodes / power_buses layers "
+                                       "(docs/data-schema.md)";
+        d.action = "load stopped";
+        report.add(std::move(d));
+    }
     if (report.hasErrors()) {
         return failWith(report);
     }
@@ -362,7 +404,41 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     std::size_t nextEvent = 0;
     int lastShown = -1;
     const auto simStart = std::chrono::steady_clock::now();
+    std::size_t shownLog = 0;
+    std::vector<NodeId> dark;
+    std::uint32_t maxDark = 0;
+    auto stepUtilities = [&] {
+        usim->advanceTo(usim->time() + spec->utilities.step);
+        const auto& log = usim->log();
+        for (; shownLog < log.size(); ++shownLog) {
+            if (!quiet) {
+                err << (tty ? "\r" : "") << clockText(clock0 + log[shownLog].time) << " "
+                    << log[shownLog].what << (tty ? "\033[K" : "") << "\n";
+            }
+        }
+        if (!spec->utilities.darkSignalsStop) {
+            return;
+        }
+        std::vector<NodeId> now = usim->darkSignals();
+        if (now != dark) {
+            for (NodeId n : dark) {
+                sim.setSignalDark(n, false);
+            }
+            for (NodeId n : now) {
+                sim.setSignalDark(n, true);
+            }
+            if (!quiet) {
+                err << (tty ? "\r" : "") << clockText(clock0 + sim.time()) << " " << now.size()
+                    << " signalised junctions without power (all-way stops)" << (tty ? "\033[K" : "") << "\n";
+            }
+            dark = std::move(now);
+            maxDark = std::max(maxDark, static_cast<std::uint32_t>(dark.size()));
+        }
+    };
     while (sim.time() < spec->duration - 1e-9) {
+        if (usim && sim.time() >= usim->time() - 1e-9) {
+            stepUtilities();
+        }
         while (nextEvent < events.size() && events[nextEvent].time <= sim.time() + 1e-9) {
             const Pending& e = events[nextEvent++];
             for (LinkId l : e.links) {
@@ -445,6 +521,83 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         ok = gis::writeLinkGeoPackage(dir + "links.gpkg", *loaded->city, {total, perInterval}, &werr);
     }
 
+    // Utility outputs: service over time, per building, changes, log, and a map layer.
+    nlohmann::json ujs;
+    if (ok && usim) {
+        const auto& uk = usim->kpis();
+        ok = writeFileAtomically(dir + "utilities_kpi.csv", utility::utilityKpiCsv(uk, clock0), &werr) &&
+             writeFileAtomically(dir + "building_service.csv",
+                                 utility::buildingServiceCsv(*loaded->city, *umodel, *usim), &werr) &&
+             writeFileAtomically(dir + "service_changes.csv",
+                                 utility::serviceChangesCsv(usim->changes(), clock0), &werr) &&
+             writeFileAtomically(dir + "utility_log.csv", utility::utilityLogCsv(usim->log(), clock0), &werr);
+        const std::size_t nb = loaded->city->buildings.count();
+        std::vector<double> waterLost(nb, -1), powerLost(nb, -1), waterBack(nb, -1), powerBack(nb, -1);
+        for (const utility::ServiceChange& ch : usim->changes()) {
+            auto& lost = ch.water ? waterLost : powerLost;
+            auto& back = ch.water ? waterBack : powerBack;
+            if (!ch.available && lost[ch.building] < 0) {
+                lost[ch.building] = ch.time;
+            } else if (ch.available) {
+                back[ch.building] = ch.time;
+            }
+        }
+        if (ok && spec->geopackage) {
+            gis::BuildingLayer layer{"building_service",
+                                     {"minutes_without_water", "minutes_without_power", "water_lost_s",
+                                      "water_back_s", "power_lost_s", "power_back_s"},
+                                     {}};
+            for (std::uint32_t b = 0; b < nb; ++b) {
+                layer.rows.push_back(
+                    {b,
+                     {usim->buildingMinutesWithoutWater()[b], usim->buildingMinutesWithoutPower()[b],
+                      waterLost[b], waterBack[b], powerLost[b], powerBack[b]}});
+            }
+            ok = gis::writeBuildingGeoPackage(dir + "service.gpkg", *loaded->city, {layer}, &werr);
+        }
+        utility::UtilityKpi peak;
+        for (const utility::UtilityKpi& k : uk) {
+            peak.buildingsWithoutWater = std::max(peak.buildingsWithoutWater, k.buildingsWithoutWater);
+            peak.buildingsWithoutPower = std::max(peak.buildingsWithoutPower, k.buildingsWithoutPower);
+            peak.residentsWithoutWater = std::max(peak.residentsWithoutWater, k.residentsWithoutWater);
+            peak.residentsWithoutPower = std::max(peak.residentsWithoutPower, k.residentsWithoutPower);
+            peak.shareWithoutWater = std::max(peak.shareWithoutWater, k.shareWithoutWater);
+            peak.shareWithoutPower = std::max(peak.shareWithoutPower, k.shareWithoutPower);
+            peak.darkSignals = std::max(peak.darkSignals, k.darkSignals);
+            peak.pumpsWithoutPower = std::max(peak.pumpsWithoutPower, k.pumpsWithoutPower);
+            peak.hospitalsOnBackup = std::max(peak.hospitalsOnBackup, k.hospitalsOnBackup);
+            peak.hospitalsWithoutPower = std::max(peak.hospitalsWithoutPower, k.hospitalsWithoutPower);
+        }
+        const utility::UtilityKpi last = uk.empty() ? utility::UtilityKpi{} : uk.back();
+        std::size_t everWater = 0, everPower = 0;
+        for (std::size_t b = 0; b < nb; ++b) {
+            everWater += waterLost[b] >= 0 ? 1 : 0;
+            everPower += powerLost[b] >= 0 ? 1 : 0;
+        }
+        ujs = {{"water_network", umodel->hasWater},
+               {"power_network", umodel->hasPower},
+               {"buildings_lost_water", everWater},
+               {"buildings_lost_power", everPower},
+               {"peak_residents_without_water", peak.residentsWithoutWater},
+               {"peak_residents_without_power", peak.residentsWithoutPower},
+               {"peak_share_without_water", peak.shareWithoutWater},
+               {"peak_share_without_power", peak.shareWithoutPower},
+               {"customer_minutes_water", last.customerMinutesWater},
+               {"customer_minutes_power", last.customerMinutesPower},
+               {"saidi_water_min", last.saidiWaterMin},
+               {"saidi_power_min", last.saidiPowerMin},
+               {"requested_m3", last.requestedM3},
+               {"delivered_m3", last.deliveredM3},
+               {"unmet_m3", last.unmetM3},
+               {"leak_m3", last.leakM3},
+               {"peak_dark_signals", peak.darkSignals},
+               {"peak_pumps_without_power", peak.pumpsWithoutPower},
+               {"peak_hospitals_on_backup", peak.hospitalsOnBackup},
+               {"peak_hospitals_without_power", peak.hospitalsWithoutPower},
+               {"events", spec->utilityEvents.size()},
+               {"log_entries", usim->log().size()}};
+    }
+
     // Summary.
     const traffic::Counters& c = sim.counters();
     double ttSum = 0, lossSum = 0, waitSum = 0, done = 0;
@@ -476,6 +629,9 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     js["vehicle_updates_per_second"] =
         simSeconds > 0 ? static_cast<double>(c.vehicleUpdates) / simSeconds : 0.0;
     js["state_hash"] = std::to_string(sim.stateHash());
+    if (usim) {
+        js["utilities"] = ujs;
+    }
     if (ok) {
         ok = writeFileAtomically(dir + "summary.json", js.dump(2) + "\n", &werr);
     }
@@ -498,6 +654,24 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     out << "  performance    " << fixed(simSeconds, 1) << " s simulating, "
         << fixed(simSeconds > 0 ? static_cast<double>(c.vehicleUpdates) / simSeconds / 1e6 : 0.0, 2)
         << " M vehicle-updates/s\n";
+    if (usim) {
+        out << "  water          " << ujs["buildings_lost_water"].get<std::size_t>()
+            << " buildings lost water (peak "
+            << fixed(100.0 * ujs["peak_share_without_water"].get<double>(), 1) << " % of residents), SAIDI "
+            << fixed(ujs["saidi_water_min"].get<double>(), 1) << " min, unmet "
+            << fixed(ujs["unmet_m3"].get<double>(), 0) << " m3, burst outflow "
+            << fixed(ujs["leak_m3"].get<double>(), 0) << " m3\n";
+        out << "  power          " << ujs["buildings_lost_power"].get<std::size_t>()
+            << " buildings lost power (peak "
+            << fixed(100.0 * ujs["peak_share_without_power"].get<double>(), 1) << " % of residents), SAIDI "
+            << fixed(ujs["saidi_power_min"].get<double>(), 1) << " min, "
+            << fixed(ujs["customer_minutes_power"].get<double>(), 0) << " customer-minutes\n";
+        out << "  knock-on       up to " << ujs["peak_dark_signals"].get<std::uint32_t>()
+            << " dark signals (all-way stops), " << ujs["peak_pumps_without_power"].get<std::uint32_t>()
+            << " pumps without power, " << ujs["peak_hospitals_on_backup"].get<std::uint32_t>()
+            << " hospitals on backup, " << ujs["peak_hospitals_without_power"].get<std::uint32_t>()
+            << " without power\n";
+    }
     out << "  outputs        " << spec->outputFolder << "\n";
     if (!report.items().empty()) {
         out << report.summary();

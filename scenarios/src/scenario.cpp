@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -138,9 +139,10 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
         r.error("", "a scenario is a JSON object");
         return std::nullopt;
     }
-    r.checkKeys(j, "",
-                {"name", "description", "city", "clock_start", "duration", "step_s", "seed", "threads",
-                 "teleport_after_s", "reroute_interval_s", "demand", "outputs", "events", "signals"});
+    r.checkKeys(
+        j, "",
+        {"name", "description", "city", "clock_start", "duration", "step_s", "seed", "threads",
+         "teleport_after_s", "reroute_interval_s", "demand", "outputs", "events", "signals", "utilities"});
     s.name = r.string(j, "name", "").value_or(fs::path(file).stem().string());
     s.description = r.string(j, "description", "").value_or("");
     s.clockStart = r.string(j, "clock_start", "").value_or("00:00");
@@ -267,7 +269,7 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
                     r.error(w, "an event is an object");
                     continue;
                 }
-                r.checkKeys(e, w, {"time", "type", "link", "note"});
+                r.checkKeys(e, w, {"time", "type", "link", "target", "diameter_mm", "note"});
                 ScenarioEvent ev;
                 ev.line = static_cast<int>(i);
                 const auto t = r.time(e, "time", w, c0, true);
@@ -277,12 +279,39 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
                 }
                 ev.time = *t;
                 const std::string type = r.string(e, "type", w).value_or("");
+                static const std::map<std::string, utility::EventKind> kUtilityEvents{
+                    {"pipe_burst", utility::EventKind::PipeBurst},
+                    {"pipe_close", utility::EventKind::PipeClose},
+                    {"pump_outage", utility::EventKind::PumpOutage},
+                    {"line_failure", utility::EventKind::LineFailure},
+                    {"substation_failure", utility::EventKind::SubstationFailure},
+                    {"repair", utility::EventKind::Repair}};
+                if (const auto u = kUtilityEvents.find(type); u != kUtilityEvents.end()) {
+                    utility::UtilityEvent ue;
+                    ue.time = *t;
+                    ue.kind = u->second;
+                    ue.origin = w;
+                    ue.target = r.string(e, "target", w).value_or("");
+                    ue.burstDiameterM = r.number(e, "diameter_mm", w, 1.0, 5000.0).value_or(0.0) / 1000.0;
+                    if (ue.target.empty()) {
+                        r.error(w + "/target",
+                                "a " + type +
+                                    " event needs a \"target\": a water link id, a power line id, "
+                                    "or a bus id or name");
+                        continue;
+                    }
+                    s.utilityEvents.push_back(std::move(ue));
+                    continue;
+                }
                 if (type == "close_link") {
                     ev.type = ScenarioEvent::Type::CloseLink;
                 } else if (type == "open_link") {
                     ev.type = ScenarioEvent::Type::OpenLink;
                 } else {
-                    r.error(w + "/type", "must be close_link or open_link, not '" + type + "'");
+                    r.error(w + "/type",
+                            "must be close_link, open_link, pipe_burst, pipe_close, pump_outage, "
+                            "line_failure, substation_failure or repair, not '" +
+                                type + "'");
                     continue;
                 }
                 ev.link = r.string(e, "link", w).value_or("");
@@ -293,6 +322,25 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
                 }
                 s.events.push_back(ev);
             }
+        }
+    }
+    if (j.contains("utilities")) {
+        const json& u = j["utilities"];
+        if (!u.is_object()) {
+            r.error("/utilities", "must be an object");
+        } else {
+            r.checkKeys(u, "/utilities",
+                        {"enabled", "step_s", "service_pressure_m", "hospital_backup_h", "trip_delay_s",
+                         "dark_signals_stop"});
+            UtilitySettings& us = s.utilities;
+            us.enabled = u.value("enabled", true);
+            us.step = r.number(u, "step_s", "/utilities", 1.0, 3600.0).value_or(us.step);
+            us.servicePressureM =
+                r.number(u, "service_pressure_m", "/utilities", 0.0, 200.0).value_or(us.servicePressureM);
+            us.hospitalBackupHours = r.number(u, "hospital_backup_h", "/utilities", 0.0, 24.0 * 30)
+                                         .value_or(us.hospitalBackupHours);
+            us.tripDelay = r.number(u, "trip_delay_s", "/utilities", 0.0, 86400.0).value_or(us.tripDelay);
+            us.darkSignalsStop = u.value("dark_signals_stop", true);
         }
     }
     if (j.contains("signals")) {

@@ -59,6 +59,54 @@ private slots:
         // Link statistics: 10 intervals of 60 s x 11 links, plus the header.
         QCOMPARE(lines(out.filePath("link_stats.csv")).size(), 1 + 10 * 11);
     }
+    void utilityOutageScenario() {
+        // The utility town: cable C2 fails at 01:00 and is repaired at 02:00 (see the scenario).
+        QTemporaryDir out;
+        const Run r = citytwin({"run", CT_FIXTURES_DIR "/scenarios/utility_town.json", "--out", out.path()});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        QVERIFY2(r.err.contains("01:00:00 pump PU1 stopped: its bus F2 has no power"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("01:00:00 1 signalised junctions without power"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("02:00:00 repair C2: back in service"), qPrintable(r.err));
+        for (const char* f : {"utilities_kpi.csv", "building_service.csv", "service_changes.csv",
+                              "utility_log.csv", "service.gpkg"}) {
+            QVERIFY2(QFileInfo(out.filePath(f)).size() > 0, f);
+        }
+        // The hospital: an hour without water (its pump stopped), 30 min without power (after
+        // its 30 min of backup); the blocks on the other feeder lose nothing.
+        const QStringList service = lines(out.filePath("building_service.csv"));
+        QCOMPARE(service.size(), 4);
+        for (const QString& row : service.mid(1)) {
+            const QStringList f = row.split(',');
+            const bool hospital = f[1] == "Klinikum";
+            QCOMPARE(f[9].toDouble(), hospital ? 60.0 : 0.0);
+            QCOMPARE(f[10].toDouble(), hospital ? 30.0 : 0.0);
+        }
+        // One KPI row per utility step over 2.5 h.
+        QCOMPARE(lines(out.filePath("utilities_kpi.csv")).size(), 1 + 150);
+        QFile sf(out.filePath("summary.json"));
+        QVERIFY(sf.open(QIODevice::ReadOnly));
+        const QJsonObject u = QJsonDocument::fromJson(sf.readAll()).object()["utilities"].toObject();
+        QCOMPARE(u["customer_minutes_power"].toDouble(), 30.0);
+        QCOMPARE(u["customer_minutes_water"].toDouble(), 60.0);
+        QCOMPARE(u["peak_dark_signals"].toInt(), 1);
+        // Traffic: while the signal is dark every car stops at the junction; under the working
+        // signal some cross on green without stopping.
+        int litNoStop = 0, dark = 0, darkStopped = 0;
+        for (const QString& row : lines(out.filePath("tripinfo.csv")).mid(1)) {
+            const QStringList f = row.split(',');
+            const double waiting = f[8].toDouble();
+            if (f[0].startsWith("dark_")) {
+                ++dark;
+                darkStopped += waiting >= 1.0 ? 1 : 0;
+            } else if (waiting == 0.0) {
+                ++litNoStop;
+            }
+        }
+        QCOMPARE(dark, 24);
+        QCOMPARE(darkStopped, dark);
+        QVERIFY(litNoStop > 0);
+    }
+
     void sameSeedSameResults() {
         QTemporaryDir a, b;
         QCOMPARE(citytwin({"run", CT_FIXTURES_DIR "/scenarios/small_town.json", "--out", a.path(), "--quiet",

@@ -52,9 +52,26 @@ private slots:
         QVERIFY(has(r, Severity::Error, "/step_s"));
         QVERIFY(has(r, Severity::Error, "/events/0/time"));
         QVERIFY(has(r, Severity::Warning, "/colour"));
+        QVERIFY(has(r, Severity::Error, "/events/1/target"));  // a utility event without a target
+        QVERIFY(has(r, Severity::Error, "/utilities/step_s"));
         for (const Diagnostic& d : r.items()) {
             QVERIFY(QString::fromStdString(d.file).endsWith("bad_scenario.json"));
         }
+    }
+    void utilityEventsAndSettings() {
+        DiagnosticReport r;
+        const auto s = readScenario(kDir + "utility_town.json", r);
+        QVERIFY2(s.has_value(), r.summary().c_str());
+        QCOMPARE(s->events.size(), std::size_t(0));
+        QCOMPARE(s->utilityEvents.size(), std::size_t(2));
+        QVERIFY(s->utilityEvents[0].kind == utility::EventKind::LineFailure);
+        QCOMPARE(s->utilityEvents[0].time, 3600.0);
+        QCOMPARE(s->utilityEvents[0].target, std::string("C2"));
+        QCOMPARE(s->utilityEvents[0].origin, std::string("/events/0"));
+        QVERIFY(s->utilityEvents[1].kind == utility::EventKind::Repair);
+        QCOMPARE(s->utilities.step, 60.0);
+        QCOMPARE(s->utilities.tripDelay, 120.0);
+        QVERIFY(s->utilities.enabled);
     }
     void missingFileAndSyntax() {
         DiagnosticReport r;

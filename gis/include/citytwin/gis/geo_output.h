@@ -27,6 +27,23 @@ struct LinkLayer {
 bool writeLinkGeoPackage(const std::string& path, const CityModel& city, const std::vector<LinkLayer>& layers,
                          std::string* error);
 
+/// One layer of per-building values: a polygon feature per row.
+struct BuildingLayer {
+    std::string name;
+    std::vector<std::string> columns;  ///< numeric field names
+    struct Row {
+        std::uint32_t building;
+        std::vector<double> values;  ///< one per column
+    };
+    std::vector<Row> rows;
+};
+
+/// Writes the layers to a new GeoPackage (replacing `path` atomically) in the model's CRS. Each
+/// feature also gets the building's index, name, use, residents and jobs. Returns false with
+/// *error set.
+bool writeBuildingGeoPackage(const std::string& path, const CityModel& city,
+                             const std::vector<BuildingLayer>& layers, std::string* error);
+
 /// Longitude/latitude (WGS 84) to the model's local frame.
 class GeoFrame {
 public:

@@ -9,6 +9,7 @@
 
 #include "citytwin/sim/diagnostics.h"
 #include "citytwin/traffic/demand.h"
+#include "citytwin/utility/utility_simulation.h"
 
 namespace ct::scenarios {
 
@@ -32,6 +33,16 @@ struct ScenarioEvent {
     /// 4711, e.g. an OSM way, both directions), or "name:Main Street" (every link of that name).
     std::string link;
     int line = -1;  ///< for diagnostics: the event's index in the file's "events" array
+};
+
+/// How the water and power networks run beside the traffic (when the city has them).
+struct UtilitySettings {
+    bool enabled = true;  ///< false: traffic only, even when the city has utility layers
+    double step = 60.0;   ///< s between utility solves
+    double servicePressureM = 10.0;
+    double hospitalBackupHours = 24.0;
+    double tripDelay = 120.0;     ///< s an overloaded branch holds before it trips
+    bool darkSignalsStop = true;  ///< signals without power become all-way stops in the traffic
 };
 
 struct ScenarioSpec {
@@ -70,6 +81,10 @@ struct ScenarioSpec {
     bool geopackage = true;        ///< link statistics also as a GeoPackage
 
     std::vector<ScenarioEvent> events;
+    /// Utility events of the same "events" array (pipe_burst, pipe_close, pump_outage,
+    /// line_failure, substation_failure, repair); their origin is the JSON pointer.
+    std::vector<utility::UtilityEvent> utilityEvents;
+    UtilitySettings utilities;
     std::vector<SignalOverride> signalPrograms;  // not "signals": a Qt macro
 };
 
