@@ -2,8 +2,9 @@
 """Generate CityTwin's bundled sample city: the fictional town of Auenfurt on the river Silberach.
 
 Writes into --out (default assets/sample_city):
-  city.gpkg    layers roads, buildings, facilities, traffic_signals, landuse in EPSG:32633,
-               as described in docs/data-schema.md
+  city.gpkg    layers roads, buildings, facilities, traffic_signals, landuse and the utility networks
+               water_nodes, water_links, power_buses, power_lines in EPSG:32633, as described in
+               docs/data-schema.md
   dem.tif      single-band Float32 elevation GeoTIFF, nodata -9999, same CRS
   preview.png  a quick-look map (skip with --no-preview)
 
@@ -14,10 +15,13 @@ Needs GDAL's Python bindings and numpy, hence /usr/bin/python3:
 
     /usr/bin/python3 tools/gen_sample_city.py --out assets/sample_city
 
-Adding a layer (water mains, power lines, ...): write build_<layer>(ctx) returning Feature objects
-(ctx holds the site, road network, DEM, zones and buildings) and append a LayerSpec to LAYERS.
+Adding a layer: write build_<layer>(ctx) returning Feature objects (ctx holds the site, road network, DEM,
+zones, buildings and the earlier networks) and append a LayerSpec to LAYERS. Anything random in new code
+must come from its own random.Random(seed + 2) (ctx["seed"]), never from ctx["rng"]: the layout's stream
+decides every older layer. The utility networks draw no random numbers at all.
 """
 import argparse
+import heapq
 import math
 import os
 import random
@@ -878,6 +882,8 @@ def build_buildings(ctx):
 
 
 def build_facilities(ctx):
+    for f in ctx["facilities"]:       # hospitals ride through a day on their emergency generators
+        f.attrs["backup_hours"] = 24.0 if f.attrs["amenity"] == "hospital" else None
     return ctx["facilities"]
 
 
@@ -901,7 +907,8 @@ def build_signals(ctx, limit=40, spacing=120.0):
     for _, k in sorted(cands):
         if len(chosen) < limit and all(math.dist(kxy(k), kxy(q)) > spacing for q in chosen):
             chosen.append(k)
-    return [Feature(to_point(kxy(k)), {"highway": "traffic_signals"}) for k in chosen]
+    ctx["signals"] = [Feature(to_point(kxy(k)), {"highway": "traffic_signals"}) for k in chosen]
+    return ctx["signals"]
 
 
 # ----------------------------------------------------------------------------- terrain
@@ -934,6 +941,578 @@ def dem_at(dem, x, y):
     return float(arr[min(max(i, 0), arr.shape[0] - 1), min(max(j, 0), arr.shape[1] - 1)])
 
 
+# ----------------------------------------------------------------------------- utilities: demand rules
+# The C++ loader computes demands with exactly these rules (docs/data-schema.md); the networks are sized with them.
+WATER_L_PER_RESIDENT_DAY, WATER_L_PER_JOB_DAY = 150.0, 50.0
+WATER_PATTERN = [0.45, 0.40, 0.30, 0.30, 0.35, 0.65, 1.30, 1.80, 1.60, 1.35, 1.20, 1.20,     # 00:00 ... 11:00
+                 1.20, 1.15, 1.05, 1.00, 1.05, 1.20, 1.35, 1.35, 1.25, 1.05, 0.80, 0.65]    # 12:00 ... 23:00, mean 1
+POWER_KW_PER_RESIDENT, POWER_KW_PER_JOB, POWER_KW_PER_INDUSTRIAL_JOB, POWER_FACTOR = 0.5, 0.6, 1.0, 0.95
+POWER_PROFILE = [0.45, 0.40, 0.37, 0.36, 0.37, 0.42, 0.55, 0.68, 0.72, 0.72, 0.72, 0.74,    # share of the peak
+                 0.76, 0.73, 0.70, 0.70, 0.74, 0.85, 0.96, 1.00, 0.95, 0.85, 0.70, 0.55]
+assert abs(sum(WATER_PATTERN) - 24.0) < 1e-9 and max(POWER_PROFILE) == 1.0
+SIGNAL_KW = 1.0                 # one signalised intersection (controller and LED heads)
+PUMP_EFFICIENCY = 0.75          # wire to water: electric kW = 9.81 * Q[m^3/s] * H[m] / PUMP_EFFICIENCY
+USE_OF = {**{b: "residential" for b in RESIDENTIAL}, **{b: "commercial" for b in ("commercial", "retail", "office")},
+          **{b: "industrial" for b in ("industrial", "warehouse")}}      # all other values of ours are public
+DEFAULT_HEIGHT = {"residential": 6.0, "commercial": 9.0, "industrial": 8.0, "public": 10.0}
+M2_PER_JOB = {"commercial": 25.0, "industrial": 60.0, "public": 40.0}
+
+
+def occupants(attrs, area):
+    """(residents, jobs, use) as the C++ loader reads them: the fields, else estimates from the floor area."""
+    use = USE_OF.get(attrs["building"], "public")
+    res, jobs = attrs.get("residents"), attrs.get("jobs")
+    if res is None or jobs is None:
+        h = float(str(attrs["height"]).split()[0]) if attrs.get("height") else DEFAULT_HEIGHT[use]
+        floor = area * (attrs.get("building_levels") or max(1, math.floor(h / 3.0 + 0.5)))
+        res = res if res is not None else math.floor(floor / 40.0 + 0.5) if use == "residential" else 0
+        jobs = jobs if jobs is not None else math.floor(floor / M2_PER_JOB[use] + 0.5) if use in M2_PER_JOB else 0
+    return res, jobs, use
+
+
+def water_lps(res, jobs):
+    """Average water demand in l/s."""
+    return (WATER_L_PER_RESIDENT_DAY * res + WATER_L_PER_JOB_DAY * jobs) / 86400.0
+
+
+def power_kw(res, jobs, use):
+    """Peak active power in kW."""
+    return POWER_KW_PER_RESIDENT * res + (POWER_KW_PER_INDUSTRIAL_JOB if use == "industrial" else POWER_KW_PER_JOB) * jobs
+
+
+# ----------------------------------------------------------------------------- utilities: common
+class RoadGraph:
+    """The level-0 roads that can carry pipes and cables (no motorway, ramps or trunk) as a graph of node keys."""
+
+    def __init__(self, net):
+        self.ways = [(wi, w) for wi, w in enumerate(net.ways)
+                     if w.level == 0 and w.tags["highway"] not in ("motorway", "motorway_link", "trunk")]
+        self.adj = defaultdict(dict)
+        for _, w in self.ways:
+            for a, b in zip(w.keys, w.keys[1:]):
+                self.adj[a][b] = self.adj[b][a] = math.dist(kxy(a), kxy(b))
+        self.nodes = sorted(self.adj)
+        self.xy = np.array([kxy(k) for k in self.nodes])
+
+    def nearest(self, p):
+        return self.nodes[int(np.argmin(((self.xy - np.asarray(p)) ** 2).sum(1)))]
+
+    def dijkstra(self, sources, target=None):
+        """Shortest road distances from the sources: (dist, prev), prev[source] = ()."""
+        dist, prev, heap = {}, {}, [(0.0, s, ()) for s in sorted(set(sources))]
+        heapq.heapify(heap)
+        while heap:
+            d, k, p = heapq.heappop(heap)
+            if k in dist:
+                continue
+            dist[k], prev[k] = d, p
+            if k == target:
+                break
+            for q, L in self.adj[k].items():
+                if q not in dist:
+                    heapq.heappush(heap, (d + L, q, k))
+        return dist, prev
+
+    def route(self, a, b):
+        """Points of the shortest road path from node key a to node key b (A*)."""
+        goal = kxy(b)
+        dist, prev, heap = {a: 0.0}, {a: None}, [(math.dist(kxy(a), goal), 0.0, a)]
+        done = set()
+        while heap:
+            _, d, k = heapq.heappop(heap)
+            if k == b:
+                break
+            if k in done:
+                continue
+            done.add(k)
+            for q, L in sorted(self.adj[k].items()):
+                if d + L < dist.get(q, math.inf):
+                    dist[q], prev[q] = d + L, k
+                    heapq.heappush(heap, (d + L + math.dist(kxy(q), goal), d + L, q))
+        ks = [b]
+        while prev[ks[-1]] is not None:
+            ks.append(prev[ks[-1]])
+        return [kxy(k) for k in ks[::-1]]
+
+
+class SegIndex:
+    """Grid index of polyline segments (item, a, b) for nearest-segment queries."""
+
+    def __init__(self, items, cell=100.0):
+        self.cell, self.grid = cell, defaultdict(list)
+        for it, pts in items:
+            for a, b in zip(pts, pts[1:]):
+                for c in Placer.cells([a, b], c=cell):
+                    self.grid[c].append((it, a, b))
+
+    def nearest(self, p):
+        ci, cj = int(p[0] // self.cell), int(p[1] // self.cell)
+        for r in range(1, 30):
+            best = min(((pt_seg_dist(p, a, b), it) for i in range(ci - r, ci + r + 1) for j in range(cj - r, cj + r + 1)
+                        for it, a, b in self.grid.get((i, j), ())), default=None)
+            if best is not None and best[0] <= (r - 0.5) * self.cell:
+                return best[1]
+        raise ValueError(f"nothing near {p}")
+
+
+def union_find(pairs):
+    parent = {}
+
+    def find(k):
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    return find
+
+
+# ----------------------------------------------------------------------------- utilities: water
+def pipe_pieces(rg, max_len=150.0):
+    """The roads cut into pipe-sized pieces (points, way index): at every road junction, every <= max_len m on."""
+    cnt = Counter(k for _, w in rg.ways for k in w.keys)
+    out = []
+    for wi, w in rg.ways:
+        ks = w.keys
+        cut = [i for i, k in enumerate(ks) if i in (0, len(ks) - 1) or cnt[k] >= 2]
+        for i0, i1 in zip(cut, cut[1:]):
+            pts = [kxy(k) for k in ks[i0:i1 + 1]]
+            L = cumlen(pts)[-1]
+            n = 1 if w.tags.get("bridge") else max(1, math.ceil(L / max_len - 0.2))
+            for q in cut_polyline(pts, [L * j / n for j in range(1, n)]):
+                q = [kxy(k) for k in dict.fromkeys(map(key, q))]
+                if len(q) >= 2:
+                    out.append((q, wi))
+    return out
+
+
+HIGH_ZONE_MIN_M = 215.0          # junctions this high (and connected) form the high pressure zone under the tower
+DN_MM = (100, 150, 200, 250, 300, 400, 500, 600)
+MIN_DN = {"primary": 200, "secondary": 200, "tertiary": 150}
+
+
+def hw_slope(q_lps, dn_mm, c):
+    """Hazen-Williams head loss in m per km."""
+    return 10.67e3 * (q_lps / 1e3) ** 1.852 / (c ** 1.852 * (dn_mm / 1e3) ** 4.87)
+
+
+def pick_dn(q_lps, dn_min=100, max_slope=2.0):
+    """Smallest standard diameter that carries the peak flow with at most max_slope m/km of loss."""
+    return next((d for d in DN_MM if d >= dn_min and hw_slope(q_lps, d, 130 if d >= 200 else 120) <= max_slope), DN_MM[-1])
+
+
+def hill_site(ctx, centre, radius, road_idx):
+    """The highest DEM cell within radius of centre that is outside the town and 40 m from any road."""
+    town = ctx["site"].town.Buffer(60, 4)
+    steps = range(-radius, radius + 1, 10)
+    cands = [(-dem_at(ctx["dem"], centre[0] + dx, centre[1] + dy), (centre[0] + dx, centre[1] + dy))
+             for dx in steps for dy in steps if dx * dx + dy * dy <= radius ** 2]
+    for _, p in sorted(cands):
+        far = all(pt_seg_dist(p, a, b) >= 40
+                  for c in Placer.cells([p], 40, road_idx.cell) for _, a, b in road_idx.grid.get(c, ()))
+        if far and not town.Contains(to_point(p)):
+            return kxy(key(p))
+    raise ValueError("no tank site")
+
+
+def zone_tree_flows(nodes, edges, demand, sources, weight):
+    """Peak flows when every node draws its demand along its shortest (weighted) path from the nearest source.
+    edges: {edge id: (a, b)}; returns {edge id: flow} and {source: flow supplied}."""
+    adj = defaultdict(list)
+    for e, (a, b) in edges.items():
+        if a in nodes and b in nodes:
+            adj[a].append((b, e))
+            adj[b].append((a, e))
+    dist, via, heap = {}, {}, [(0.0, s, None) for s in sorted(sources)]
+    heapq.heapify(heap)
+    while heap:
+        d, k, e = heapq.heappop(heap)
+        if k in dist:
+            continue
+        dist[k], via[k] = d, e
+        for q, e2 in adj[k]:
+            if q not in dist:
+                heapq.heappush(heap, (d + weight[e2], q, e2))
+    assert len(dist) == len(nodes), "zone not connected"
+    sub, flow = {k: demand.get(k, 0.0) for k in nodes}, defaultdict(float)
+    for k in sorted(dist, key=lambda k: (-dist[k], k)):
+        e = via[k]
+        if e is not None:
+            a, b = edges[e]
+            flow[e] += sub[k]
+            sub[a if b == k else b] += sub[k]
+    return flow, {s: sub[s] for s in sources}
+
+
+def build_water(ctx):
+    """Waterworks, pumps, transmission main, two towers, a high and a low pressure zone (PRVs), a pipe under every
+    street of the town; sets `water_node` on the buildings. Returns (nodes, links) as Features."""
+    site, dem, rg = ctx["site"], ctx["dem"], ctx["roadgraph"]
+    peak = max(WATER_PATTERN)
+    # --- distribution pipes: the town's streets, cut into pieces
+    town = site.town.Buffer(30, 4)
+    pieces = [(pts, wi) for pts, wi in pipe_pieces(rg)
+              if town.Contains(to_point(point_at(pts, cumlen(pts), cumlen(pts)[-1] / 2)[0]))]
+    idx = SegIndex(list(enumerate(pts for pts, _ in pieces)))
+    demand, served = defaultdict(float), []
+    for f in ctx["buildings"]:
+        c = f.geom.Centroid().GetPoint_2D(0)
+        pts = pieces[idx.nearest(c)][0]
+        k = min((key(pts[0]), key(pts[-1])), key=lambda k: (math.dist(kxy(k), c), k))
+        demand[k] += water_lps(*occupants(f.attrs, f.geom.GetArea())[:2])
+        served.append(k)
+    find = union_find((key(p[0]), key(p[-1])) for p, _ in pieces)
+    main = find(served[0])
+    assert all(find(k) == main for k in served), "buildings on a disconnected street"
+    edges = {i: (key(p[0]), key(p[-1])) for i, (p, _) in enumerate(pieces) if find(key(p[0])) == main}
+    while True:            # prune dead ends without demand (streets leaving town, trailing ends)
+        deg = Counter(k for ab in edges.values() for k in ab)
+        drop = [e for e, (a, b) in edges.items() if (deg[a] == 1 and demand[a] == 0) or (deg[b] == 1 and demand[b] == 0)]
+        if not drop:
+            break
+        for e in drop:
+            del edges[e]
+    nodes = sorted({k for ab in edges.values() for k in ab})
+    elev = {k: round(dem_at(dem, *kxy(k)), 2) for k in nodes}
+    # --- pressure zones: the high ground under the tower, the rest (largest part) under the PRVs
+    hi = {k for k in nodes if elev[k] >= HIGH_ZONE_MIN_M}
+    fh = union_find([ab for ab in edges.values() if ab[0] in hi and ab[1] in hi] + [(k, k) for k in hi])
+    hi_comp = Counter(fh(k) for k in hi)
+    top = max(sorted(hi_comp), key=lambda r: sum(demand[k] for k in hi if fh(k) == r))
+    high = {k for k in hi if fh(k) == top}
+    fl = union_find([ab for ab in edges.values() if ab[0] not in high and ab[1] not in high]
+                    + [(k, k) for k in nodes if k not in high])
+    lo_dem = Counter()
+    for k in nodes:
+        if k not in high:
+            lo_dem[fl(k)] += demand[k]
+    low_root = max(sorted(lo_dem), key=lo_dem.get)
+    pockets = {k for k in nodes if k not in high and fl(k) != low_root}
+    high |= pockets                         # low pockets enclosed by the high zone join it
+    low = set(nodes) - high
+    # --- sources: waterworks and pumps at the river west of town, a tower on each hill
+    road_idx = SegIndex([(wi, ctx["net"].pts(w)) for wi, w in enumerate(ctx["net"].ways)])
+    t1_xy, t2_xy = hill_site(ctx, (-1700, 2100), 400, road_idx), hill_site(ctx, (1900, -2500), 400, road_idx)
+    t1_bottom = math.ceil(max(elev[k] for k in high) + 22.5)
+    t2_bottom, low_hgl = 244.0, 250.0
+    x = -2350.0
+    perp_y = float(site.river_y(x)) + float(site.river_hw(x))
+    r1_xy, ps_xy = kxy(key((x, perp_y + 45))), kxy(key((x, perp_y + 75)))
+    r1_head = round(dem_at(dem, *r1_xy) - 2.5, 2)       # clear-water tank of the treatment plant
+    ctx["waterworks_xy"] = kxy(key((x + 40, perp_y + 75)))
+    # --- PRVs where the main roads cross from the high into the low zone; other crossings stay closed
+    rank = lambda e: {"primary": 0, "secondary": 0, "tertiary": 1}.get(ctx["net"].ways[pieces[e][1]].tags["highway"], 2)
+    cross = sorted((e for e, (a, b) in edges.items() if (a in high) != (b in high)), key=lambda e: (rank(e), e))
+    prvs = []
+    for e in cross:
+        mid = point_at(pieces[e][0], cumlen(pieces[e][0]), cumlen(pieces[e][0])[-1] / 2)[0]
+        if len(prvs) < 4 and rank(e) < 2 and all(math.dist(mid, m) > 500 for _, m in prvs):
+            prvs.append((e, mid))
+    prvs = [e for e, _ in prvs]
+    print(f"water: {len(nodes)} junctions, high zone {len(high)} ({min(elev[k] for k in high):.1f}-"
+          f"{max(elev[k] for k in high):.1f} m, pockets {len(pockets)}), low zone {len(low)} "
+          f"({min(elev[k] for k in low):.1f}-{max(elev[k] for k in low):.1f} m), {len(cross)} zone crossings, "
+          f"PRVs on {[ctx['net'].ways[pieces[e][1]].tags.get('name') for e in prvs]}")
+    # --- sizing: peak flows along shortest (main-road-preferring) paths from the sources
+    weight = {e: cumlen(pieces[e][0])[-1] * {0: 0.5, 1: 0.7}.get(rank(e), 1.0) for e in edges}
+    pk = {k: peak * v for k, v in demand.items()}
+    prv_dn = {e: (a, b) if b in low else (b, a) for e, (a, b) in edges.items() if e in prvs}     # (high end, low end)
+    flow, supplied = zone_tree_flows(low, edges, pk, [prv_dn[e][1] for e in prvs], weight)
+    for e in prvs:
+        flow[e] = supplied[prv_dn[e][1]]
+        pk[prv_dn[e][0]] = pk.get(prv_dn[e][0], 0.0) + flow[e]
+    t1_at = min(high, key=lambda k: (math.dist(kxy(k), t1_xy), k))
+    t2_at = min(low, key=lambda k: (math.dist(kxy(k), t2_xy), k))
+    hflow, hsup = zone_tree_flows(high, edges, pk, [t1_at], weight)
+    flow.update(hflow)
+    # --- features
+    jid = {k: f"J{i + 1}" for i, k in enumerate(nodes)}
+    for f, k in zip(ctx["buildings"], served):
+        f.attrs["water_node"] = jid[k]
+    wn, wl = [], []
+
+    def node(nid, kind, p, **a):
+        wn.append(Feature(to_point(p), dict(id=nid, kind=kind, **a)))
+
+    def link(lid, kind, a, b, pts, **attrs):
+        pts = [kxy(k) for k in dict.fromkeys(map(key, pts))]
+        wl.append(Feature(to_line(pts), dict(id=lid, kind=kind, from_node=a, to_node=b, length=round(cumlen(pts)[-1], 2),
+                                             **attrs)))
+
+    def pipe(a, b, pts, dn, **attrs):
+        link(f"P{sum(1 for f in wl if f.attrs['kind'] == 'pipe') + 1}", "pipe", a, b, pts, diameter=float(dn),
+             roughness=130.0 if dn >= 200 else 120.0, minor_loss=0.0, status=attrs.pop("status", "open"), **attrs)
+
+    node("R1", "reservoir", r1_xy, elevation=r1_head, name="Wasserwerk Auenfurt")
+    node("T1", "tank", t1_xy, elevation=float(t1_bottom), init_level=4.0, min_level=0.5, max_level=6.5, diameter=26.0,
+         name="Wasserturm Lindenberg")
+    node("T2", "tank", t2_xy, elevation=t2_bottom, init_level=5.5, min_level=0.5, max_level=6.5, diameter=20.0,
+         name="Wasserturm Süd")
+    for k in nodes:
+        node(jid[k], "junction", kxy(k), elevation=elev[k])
+    n_extra = len(nodes)
+
+    def junction(p, name=None):
+        nonlocal n_extra
+        n_extra += 1
+        node(f"J{n_extra}", "junction", p, elevation=round(dem_at(dem, *p), 2), name=name)
+        return f"J{n_extra}"
+    ps = junction(ps_xy, "Pumpwerk Auenfurt")
+    for i, side in enumerate((-6, 6)):
+        link(f"PU{i + 1}", "pump", "R1", ps, [r1_xy, ((r1_xy[0] + ps_xy[0]) / 2 + side, (r1_xy[1] + ps_xy[1]) / 2), ps_xy],
+             pump_head=110.0, pump_flow=105.0, status="open", name=f"Pumpe {i + 1}", control_node="T1",
+             on_below=(3.0, 2.0)[i], off_above=(6.0, 5.0)[i])
+    main_pts = cut_polyline([ps_xy, t1_xy], [s for s in np.arange(500, math.dist(ps_xy, t1_xy) - 250, 500).tolist()])
+    at = ps
+    for i, q in enumerate(main_pts):
+        nxt = "T1" if i == len(main_pts) - 1 else junction(kxy(key(q[-1])))
+        pipe(at, nxt, q, 500, name="Zubringerleitung Lindenberg")
+        at = nxt
+    pipe("T1", jid[t1_at], [t1_xy, kxy(t1_at)], pick_dn(hsup[t1_at], 300), name="Fallleitung Lindenberg")
+    pipe("T2", jid[t2_at], [t2_xy, kxy(t2_at)], 300, name="Leitung Wasserturm Süd")
+    for e, (a, b) in sorted(edges.items()):
+        pts, wi = pieces[e]
+        tags = ctx["net"].ways[wi].tags
+        mid = point_at(pts, cumlen(pts), cumlen(pts)[-1] / 2)[0]        # fire flow: DN 150 in the centre and industry
+        fire = 150 if zone_at(ctx["zones"], *mid) in (2, 3) else 100
+        dn = pick_dn(flow.get(e, 0.0), max(MIN_DN.get(tags["highway"], 100), fire))
+        if e in prvs:                        # the valve sits 3 m before the low-zone end
+            u, v = prv_dn[e]
+            if key(pts[0]) != u:
+                pts = pts[::-1]
+            head, tail = cut_polyline(pts, [cumlen(pts)[-1] - 3.0])
+            w = junction(kxy(key(head[-1])))
+            pipe(jid[u], w, head, dn, name=tags.get("name"))
+            link(f"V{prvs.index(e) + 1}", "prv", w, jid[v], tail, diameter=float(dn), minor_loss=0.0, status="open",
+                 setting=round(low_hgl - elev[v], 2), name="Druckminderer " + tags.get("name", ""))
+        else:
+            pipe(jid[a], jid[b], pts, dn, name=tags.get("name"),
+                 status="closed" if (a in high) != (b in high) else "open")
+    return wn, wl
+
+
+def build_water_nodes(ctx):
+    ctx["roadgraph"] = RoadGraph(ctx["net"])
+    nodes, ctx["water_links"] = build_water(ctx)
+    return nodes
+
+
+def build_water_links(ctx):
+    return ctx["water_links"]
+
+
+# ----------------------------------------------------------------------------- utilities: power
+CABLE_10KV = dict(r=0.125, x=0.1, b=157.0, mva=7.0)   # NA2XS2Y 3x1x240 6/10 kV, per km: ohm, ohm, microsiemens; MVA
+LINE_110KV = dict(r=0.12, x=0.39, b=2.9, mva=123.0)   # 243-AL1/39 overhead line, per km and circuit
+TRANSFORMER = dict(mva=40.0, r_pct=0.35, x_pct=12.0, tap=0.975)   # 110/10 kV; the on-load tap changer at peak
+BUS_KW = 350.0      # peak load a secondary substation is placed for
+RING_MW = 6.0       # peak load of one open ring (two feeders of about half; either can carry it all when switched)
+
+
+def load_cells(items, target):
+    """Recursive bisection of (x, y, kw, i) items into compact cells of at most about `target` kW."""
+    total = sum(it[2] for it in items)
+    n = math.ceil(total / target - 1e-9)
+    if n <= 1 or len(items) == 1:
+        return [items]
+    xs, ys = [it[0] for it in items], [it[1] for it in items]
+    ax = 0 if max(xs) - min(xs) >= max(ys) - min(ys) else 1
+    items = sorted(items, key=lambda it: (it[ax], it[3]))
+    goal, acc, cut = total * (n // 2) / n, 0.0, len(items) - 1
+    for j, it in enumerate(items):
+        acc += it[2]
+        if acc >= goal:
+            cut = j + 1
+            break
+    cut = min(max(cut, 1), len(items) - 1)
+    return load_cells(items[:cut], target) + load_cells(items[cut:], target)
+
+
+def free_site(ctx, target, road_idx, bld_idx, gap=40.0):
+    """The free point nearest to target (10 m grid): `gap` m from roads and buildings, 60 m from the river."""
+    site = ctx["site"]
+    cands = sorted((dx * dx + dy * dy, dx, dy) for dx in range(-600, 601, 10) for dy in range(-600, 601, 10))
+    for _, dx, dy in cands:
+        p = (target[0] + dx, target[1] + dy)
+        perp, hw = site.river_perp(p[0], p[1])
+        if abs(perp) - hw < 60 or max(abs(p[0]), abs(p[1])) > HALF - 50:
+            continue
+        if all(pt_seg_dist(p, a, b) >= gap for idx in (road_idx, bld_idx)
+               for c in Placer.cells([p], gap, idx.cell) for _, a, b in idx.grid.get(c, ())):
+            return kxy(key(p))
+    raise ValueError("no free site")
+
+
+def tour(start, pts):
+    """Order of pts (indices) for a short closed tour from start: nearest neighbour, then 2-opt."""
+    left, order, at = set(range(len(pts))), [], start
+    while left:
+        j = min(left, key=lambda i: (math.dist(at, pts[i]), i))
+        order.append(j)
+        left.discard(j)
+        at = pts[j]
+    P = lambda i: start if i in (-1, len(order)) else pts[order[i]]
+    improved = True
+    while improved:
+        improved = False
+        for i in range(0, len(order) - 1):
+            for j in range(i + 1, len(order)):
+                a, b, c, d = P(i - 1), P(i), P(j), P(j + 1)
+                if math.dist(a, c) + math.dist(b, d) < math.dist(a, b) + math.dist(c, d) - 1e-6:
+                    order[i:j + 1] = order[i:j + 1][::-1]
+                    improved = True
+    return order
+
+
+def build_power(ctx):
+    """110 kV infeed, two 110/10 kV substations, 10 kV open rings of cables along the roads through the secondary
+    substations (feeder buses); sets `power_bus` on buildings, signals and pumps. Returns (buses, lines) Features."""
+    site, rg, net = ctx["site"], ctx["roadgraph"], ctx["net"]
+    road_idx = SegIndex([(wi, net.pts(w)) for wi, w in enumerate(net.ways)])
+    bld_idx = SegIndex([(i, coords(f.geom.GetGeometryRef(0))) for i, f in enumerate(ctx["buildings"])], cell=50.0)
+    # --- loads and secondary substations
+    items = []
+    for i, f in enumerate(ctx["buildings"]):
+        res, jobs, use = occupants(f.attrs, f.geom.GetArea())
+        c = f.geom.Centroid().GetPoint_2D(0)
+        items.append((c[0], c[1], power_kw(res, jobs, use), i))
+    perp, hw = site.river_perp(rg.xy[:, 0], rg.xy[:, 1])
+    town = site.town.Buffer(30, 4)
+    ok = [k for k, d in zip(rg.nodes, (np.abs(perp) - hw).tolist()) if d > 30 and town.Contains(to_point(kxy(k)))]
+    okxy = np.array([kxy(k) for k in ok])
+    bus_keys = []
+    for cell in load_cells(items, BUS_KW):
+        w = np.array([max(it[2], 1e-3) for it in cell])
+        c = (np.array([[it[0], it[1]] for it in cell]) * w[:, None]).sum(0) / w.sum()
+        k = ok[int(np.argmin(((okxy - c) ** 2).sum(1)))]
+        if k not in bus_keys:
+            bus_keys.append(k)
+    ww_xy = ctx["waterworks_xy"]
+    bus_pts = [kxy(k) for k in bus_keys] + [ww_xy]
+    access = bus_keys + [rg.nearest(ww_xy)]
+    bxy = np.array(bus_pts)
+    nearest_bus = lambda p: int(np.argmin(((bxy - np.asarray(p)) ** 2).sum(1)))
+    served = [nearest_bus(it[:2]) for it in items]
+    kw = Counter()
+    for it, b in zip(items, served):
+        kw[b] += it[2]
+    pumps = [f for f in ctx["water_links"] if f.attrs["kind"] == "pump"]
+    kw[len(bus_keys)] += sum(9.81 * f.attrs["pump_flow"] / 1e3 * f.attrs["pump_head"] / PUMP_EFFICIENCY for f in pumps)
+    sig_bus = [nearest_bus(f.geom.GetPoint_2D(0)) for f in ctx["signals"]]
+    for b in sig_bus:
+        kw[b] += SIGNAL_KW
+    # --- substations, the grid infeed and the 110 kV double-circuit lines
+    subs = []
+    for name, target in (("Nord", (250.0, 2080.0)), ("Süd", (2350.0, -1500.0))):
+        hv = free_site(ctx, target, road_idx, bld_idx)
+        a = rg.nearest(hv)
+        d = math.dist(hv, kxy(a)) or 1.0
+        mv = kxy(key(add(hv, ((kxy(a)[0] - hv[0]) / d, (kxy(a)[1] - hv[1]) / d), min(25.0, d / 2))))
+        subs.append(dict(name=name, hv=hv, mv=mv, access=rg.nearest(mv)))
+    grid_xy = (HALF - 10.0, 1800.0)
+    # --- feeder buses to substations (balanced by road distance), rings by angle, tours, normally-open points
+    dist = [rg.dijkstra([s["access"]])[0] for s in subs]
+    nb = len(bus_pts)
+    pref = sorted(range(nb), key=lambda b: (dist[0][access[b]] - dist[1][access[b]], b))
+    total, acc, owner = sum(kw.values()), 0.0, {}
+    for b in pref:
+        owner[b] = 0 if acc < total / 2 else 1
+        acc += kw[b]
+    buses = [Feature(to_point(grid_xy), dict(id="GRID", kind="grid", voltage_kv=110.0, gen_mw=200.0,
+                                             name="Netzeinspeisung 110 kV"))]
+    lines, fid, ring_info = [], {}, []
+    cable = lambda L: dict(r_ohm=round(CABLE_10KV["r"] * L / 1e3, 5), x_ohm=round(CABLE_10KV["x"] * L / 1e3, 5),
+                           b_us=round(CABLE_10KV["b"] * L / 1e3, 3), rating_mva=CABLE_10KV["mva"])
+
+    def line(lid, kind, a, b, pts, **attrs):
+        pts = [kxy(k) for k in dict.fromkeys(map(key, pts))]
+        lines.append(Feature(to_line(pts), dict(id=lid, kind=kind, from_bus=a, to_bus=b, status="closed", **attrs)))
+    for si, s in enumerate(subs):
+        tag = "UW" + s["name"][0]
+        buses.append(Feature(to_point(s["hv"]), dict(id=tag + "110", kind="substation", voltage_kv=110.0,
+                                                     name=f"Umspannwerk {s['name']} 110 kV")))
+        buses.append(Feature(to_point(s["mv"]), dict(id=tag + "10", kind="substation", voltage_kv=10.0,
+                                                     name=f"Umspannwerk {s['name']} 10 kV")))
+        mine = [b for b in range(nb) if owner[b] == si]
+        load = sum(kw[b] for b in mine) / 1e3
+        n_r = math.ceil(load / RING_MW)
+        ang = {b: math.atan2(bus_pts[b][1] - s["mv"][1], bus_pts[b][0] - s["mv"][0]) for b in mine}
+        mine.sort(key=lambda b: (ang[b], b))
+        gaps = [(ang[mine[(i + 1) % len(mine)]] - ang[mine[i]]) % (2 * math.pi) for i in range(len(mine))]
+        i0 = (int(np.argmax(gaps)) + 1) % len(mine)
+        mine = mine[i0:] + mine[:i0]                          # start after the widest empty sector
+        groups, cur, acc = [], [], 0.0
+        for b in mine:
+            cur.append(b)
+            acc += kw[b] / 1e3
+            if acc >= load * (len(groups) + 1) / n_r - 1e-9 and len(groups) < n_r - 1:
+                groups.append(cur)
+                cur = []
+        groups.append(cur)
+        for ri, grp in enumerate(groups):
+            order = [grp[i] for i in tour(s["mv"], [bus_pts[b] for b in grp])]
+            cum = np.cumsum([kw[b] for b in order])
+            nop = int(np.argmin(np.abs(2 * cum - cum[-1])))       # open between order[nop] and order[nop + 1]
+            ring = f"{s['name'][0]}{ri + 1}"
+            for b in order:
+                fid[b] = f"F{len(fid) + 1}"
+            stops = [None] + order + [None]
+            for j, (u, v) in enumerate(zip(stops, stops[1:])):
+                pu, au = (s["mv"], s["access"]) if u is None else (bus_pts[u], access[u])
+                pv, av = (s["mv"], s["access"]) if v is None else (bus_pts[v], access[v])
+                pts = [pu] + rg.route(au, av) + [pv]
+                L = max(cumlen([kxy(k) for k in dict.fromkeys(map(key, pts))])[-1], 1.0)
+                line(f"C{sum(1 for f in lines if f.attrs['kind'] == 'cable') + 1}", "cable",
+                     tag + "10" if u is None else fid[u], tag + "10" if v is None else fid[v], pts, **cable(L),
+                     name=f"10-kV-Ring {ring}")
+                if j == nop + 1:
+                    lines[-1].attrs["status"] = "open"
+            ring_info.append((ring, len(order), cum[nop] / 1e3, (cum[-1] - cum[nop]) / 1e3))
+        # transformers and the two 110 kV circuits from the grid infeed
+        for t in (1, 2):
+            off = 6 if t == 1 else -6
+            d = (s["mv"][0] - s["hv"][0], s["mv"][1] - s["hv"][1])
+            L = math.hypot(*d) or 1.0
+            mid = (s["hv"][0] + d[0] / 2 - d[1] / L * off, s["hv"][1] + d[1] / 2 + d[0] / L * off)
+            line(f"TR{2 * si + t}", "transformer", tag + "110", tag + "10", [s["hv"], mid, s["mv"]],
+                 rating_mva=TRANSFORMER["mva"], r_pct=TRANSFORMER["r_pct"], x_pct=TRANSFORMER["x_pct"],
+                 tap=TRANSFORMER["tap"], name=f"Trafo {t} UW {s['name']}")
+        via = [(2850.0, 2250.0), (1900.0, 2350.0)] if si == 0 else [(2850.0, 300.0), (2800.0, -1250.0)]
+        for c in (1, 2):         # the two circuits of a double-circuit line, drawn 16 m apart
+            pts = [grid_xy] + [add(p, (0, 8.0 if c == 1 else -8.0)) for p in via] + [s["hv"]]
+            L = cumlen(pts)[-1] / 1e3
+            line(f"L{2 * si + c}", "line", "GRID", tag + "110", pts, r_ohm=round(LINE_110KV["r"] * L, 4),
+                 x_ohm=round(LINE_110KV["x"] * L, 4), b_us=round(LINE_110KV["b"] * L, 3), rating_mva=LINE_110KV["mva"],
+                 name=f"110-kV-Leitung {s['name']} System {c}")
+    for b in range(nb):
+        p = bus_pts[b]
+        street = None if b == nb - 1 else \
+            next((net.ways[wi].tags.get("name") for wi, w in rg.ways if bus_keys[b] in w.keys), None)
+        buses.append(Feature(to_point(p), dict(id=fid[b], kind="feeder", voltage_kv=10.0,
+                                               name="Station Wasserwerk" if b == nb - 1 else f"Station {street}")))
+    for f, b in zip(ctx["buildings"], served):
+        f.attrs["power_bus"] = fid[b]
+    for f, b in zip(ctx["signals"], sig_bus):
+        f.attrs["power_bus"] = fid[b]
+    for f in pumps:
+        f.attrs["power_bus"] = fid[nb - 1]
+    print(f"power: {total / 1e3:.1f} MW peak, {nb} feeder buses, substations "
+          + ", ".join(f"{s['name']} {sum(kw[b] for b in range(nb) if owner[b] == i) / 1e3:.1f} MW"
+                      for i, s in enumerate(subs))
+          + "; rings " + ", ".join(f"{r}: {n} buses {a:.1f}+{b:.1f} MW" for r, n, a, b in ring_info))
+    return buses, lines
+
+
+def build_power_buses(ctx):
+    buses, ctx["power_lines"] = build_power(ctx)
+    return buses
+
+
+def build_power_lines(ctx):
+    return ctx["power_lines"]
+
+
 # ----------------------------------------------------------------------------- output
 LayerSpec = namedtuple("LayerSpec", "name geom_type fields build")
 LAYERS = [   # in build order (land use first: buildings need its zones); files list them in FILE_ORDER
@@ -941,11 +1520,24 @@ LAYERS = [   # in build order (land use first: buildings need its zones); files 
               ("lanes_backward", "i"), ("maxspeed", "s"), ("oneway", "s"), ("junction", "s"), ("bridge", "s")], build_roads),
     LayerSpec("landuse", ogr.wkbPolygon, [("landuse", "s"), ("leisure", "s"), ("natural", "s"), ("name", "s")], build_landuse),
     LayerSpec("buildings", ogr.wkbPolygon, [("building", "s"), ("height", "s"), ("building_levels", "i"),
-              ("residents", "i"), ("jobs", "i"), ("name", "s")], build_buildings),
-    LayerSpec("facilities", ogr.wkbPoint, [("amenity", "s"), ("name", "s")], build_facilities),
-    LayerSpec("traffic_signals", ogr.wkbPoint, [("highway", "s")], build_signals),
+              ("residents", "i"), ("jobs", "i"), ("name", "s"), ("water_node", "s"), ("power_bus", "s")], build_buildings),
+    LayerSpec("facilities", ogr.wkbPoint, [("amenity", "s"), ("name", "s"), ("backup_hours", "r")], build_facilities),
+    LayerSpec("traffic_signals", ogr.wkbPoint, [("highway", "s"), ("power_bus", "s")], build_signals),
+    LayerSpec("water_nodes", ogr.wkbPoint, [("id", "s"), ("kind", "s"), ("elevation", "r"), ("base_demand", "r"),
+              ("init_level", "r"), ("min_level", "r"), ("max_level", "r"), ("diameter", "r"), ("name", "s")],
+              build_water_nodes),
+    LayerSpec("water_links", ogr.wkbLineString, [("id", "s"), ("kind", "s"), ("from_node", "s"), ("to_node", "s"),
+              ("diameter", "r"), ("roughness", "r"), ("minor_loss", "r"), ("length", "r"), ("status", "s"),
+              ("pump_head", "r"), ("pump_flow", "r"), ("setting", "r"), ("power_bus", "s"), ("control_node", "s"),
+              ("on_below", "r"), ("off_above", "r"), ("name", "s")], build_water_links),
+    LayerSpec("power_buses", ogr.wkbPoint, [("id", "s"), ("kind", "s"), ("voltage_kv", "r"), ("gen_mw", "r"),
+              ("name", "s")], build_power_buses),
+    LayerSpec("power_lines", ogr.wkbLineString, [("id", "s"), ("kind", "s"), ("from_bus", "s"), ("to_bus", "s"),
+              ("r_ohm", "r"), ("x_ohm", "r"), ("b_us", "r"), ("rating_mva", "r"), ("r_pct", "r"), ("x_pct", "r"),
+              ("tap", "r"), ("status", "s"), ("name", "s")], build_power_lines),
 ]
-FILE_ORDER = ["roads", "buildings", "facilities", "traffic_signals", "landuse"]
+FILE_ORDER = ["roads", "buildings", "facilities", "traffic_signals", "landuse", "water_nodes", "water_links",
+              "power_buses", "power_lines"]
 
 
 def shifted(g):
@@ -984,7 +1576,7 @@ def write_gpkg(path, layers):
     for spec, feats in layers:
         lyr = ds.CreateLayer(spec.name, utm(), spec.geom_type, ["FID=fid", "GEOMETRY_NAME=geom"])
         for fname, ftype in spec.fields:
-            lyr.CreateField(ogr.FieldDefn(fname, ogr.OFTString if ftype == "s" else ogr.OFTInteger))
+            lyr.CreateField(ogr.FieldDefn(fname, {"s": ogr.OFTString, "i": ogr.OFTInteger, "r": ogr.OFTReal}[ftype]))
         lyr.StartTransaction()
         for f in feats:
             assert f.geom.GetGeometryType() == spec.geom_type, (spec.name, f.geom.GetGeometryName())
@@ -995,7 +1587,8 @@ def write_gpkg(path, layers):
             of.SetGeometry(g)
             for fname, ftype in spec.fields:
                 if f.attrs.get(fname) is not None:
-                    of.SetField(fname, f.attrs[fname] if ftype == "s" else int(f.attrs[fname]))
+                    v = f.attrs[fname]
+                    of.SetField(fname, v if ftype == "s" else int(v) if ftype == "i" else float(v))
             lyr.CreateFeature(of)
         lyr.CommitTransaction()
     ds = None
@@ -1049,6 +1642,17 @@ def render_preview(path, layers, dem):
         geoms = [f.geom for f in layers["roads"] if f.attrs["highway"] in cls.split()]
         img[mask(geoms, width / 2)] = (60, 60, 60)
         img[mask(geoms, width / 2 - 1.5)] = col
+    def faint(m, col, a):
+        img[m] = img[m] * (1 - a) + np.asarray(col, float) * a
+    if "power_lines" in layers:     # utilities, faintly: 10 kV cables, water mains, 110 kV lines, their stations
+        lines, links = layers["power_lines"], layers["water_links"]
+        faint(mask([f.geom for f in lines if f.attrs["kind"] == "cable"]), (230, 120, 0), 0.45)
+        faint(mask([f.geom for f in links if (f.attrs.get("diameter") or 0) >= 250 or f.attrs["kind"] != "pipe"]),
+              (20, 90, 220), 0.75)
+        faint(mask([f.geom for f in lines if f.attrs["kind"] == "line"]), (130, 40, 160), 0.8)
+        faint(mask([f.geom for f in layers["power_buses"] if f.attrs["kind"] == "feeder"], 6), (230, 120, 0), 0.8)
+        img[mask([f.geom for f in layers["power_buses"] if f.attrs["kind"] != "feeder"], 20)] = (130, 40, 160)
+        img[mask([f.geom for f in layers["water_nodes"] if f.attrs["kind"] != "junction"], 22)] = (20, 90, 220)
     for name, col, r in (("facilities", (200, 0, 0), 22), ("traffic_signals", (0, 150, 0), 10)):
         img[mask([f.geom for f in layers[name]], r)] = col
     ds = gdal.GetDriverByName("MEM").Create("", px, px, 3, gdal.GDT_Byte)
@@ -1061,7 +1665,7 @@ def render_preview(path, layers, dem):
 
 def print_stats(layers, info, dem):
     for name in FILE_ORDER + [n for n in layers if n not in FILE_ORDER]:
-        keys = ("highway", "building", "amenity", "landuse", "leisure", "natural")
+        keys = ("highway", "building", "amenity", "landuse", "leisure", "natural", "kind")
         kinds = Counter(next((f.attrs[k] for k in keys if f.attrs.get(k)), "?") for f in layers[name])
         print(f"{name:16s} {len(layers[name]):6d}  " + ", ".join(f"{k}={v}" for k, v in sorted(kinds.items())))
     roads, blds = layers["roads"], layers["buildings"]
@@ -1072,6 +1676,16 @@ def print_stats(layers, info, dem):
     print(f"one-way: {Counter(f.attrs.get('oneway') for f in roads if f.attrs.get('oneway'))}, bridges: "
           f"{sum(1 for f in roads if f.attrs.get('bridge'))}, residents {sum(f.attrs.get('residents', 0) for f in blds)}, "
           f"jobs {sum(f.attrs.get('jobs', 0) for f in blds)}")
+    if "water_links" in layers:
+        dn = Counter()
+        for f in layers["water_links"]:
+            if f.attrs["kind"] == "pipe":
+                dn[int(f.attrs["diameter"])] += f.attrs["length"] / 1000
+        cab = [f for f in layers["power_lines"] if f.attrs["kind"] == "cable"]
+        print("pipe km by DN: " + ", ".join(f"{k}={v:.1f}" for k, v in sorted(dn.items()))
+              + f", total={sum(dn.values()):.1f}; "
+              f"10 kV cable {sum(f.geom.Length() for f in cab) / 1000:.1f} km in {len(cab)} sections, "
+              f"{sum(1 for f in cab if f.attrs['status'] == 'open')} normally open")
     print("; ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in info.items()))
     print(f"extent E {E0 - HALF:.0f}..{E0 + HALF:.0f}, N {N0 - HALF:.0f}..{N0 + HALF:.0f} (EPSG:{EPSG}); "
           f"DEM {dem[0].shape[1]}x{dem[0].shape[0]} @ {dem[1]:g} m, {dem[0].min():.1f}..{dem[0].max():.1f} m")
@@ -1088,7 +1702,7 @@ def main():
     rng = random.Random(args.seed)
     dem = make_dem(site, random.Random(args.seed + 1))
     net, info = build_network(site, rng)
-    ctx = {"site": site, "net": net, "rng": rng, "dem": dem}
+    ctx = {"site": site, "net": net, "rng": rng, "dem": dem, "seed": args.seed}
     layers = {spec.name: spec.build(ctx) for spec in LAYERS}
     specs = sorted(LAYERS, key=lambda s: FILE_ORDER.index(s.name) if s.name in FILE_ORDER else len(FILE_ORDER))
     write_gpkg(os.path.join(args.out, "city.gpkg"), [(s, layers[s.name]) for s in specs])
