@@ -1,5 +1,7 @@
 #include "info_command.h"
 
+#include "city_utilities.h"
+
 #include <cstdlib>
 
 #include "citytwin/sim/version.h"
@@ -148,6 +150,10 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (cmd == "signals") {
         return runSignalsCommand({args.begin() + 1, args.end()}, out, err);
+    }
+    if (cmd == "power" || cmd == "water") {
+        const char* env = std::getenv("CITYTWIN_ASSETS_DIR");
+        installCityUtilityLoaders(env != nullptr ? env : CT_DEFAULT_ASSETS_DIR);
     }
     if (cmd == "power") {
         return runPowerCommand({args.begin() + 1, args.end()}, out, err);

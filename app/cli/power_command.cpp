@@ -28,9 +28,11 @@ constexpr int kFailed = 1;
 constexpr int kUsage = 2;
 
 constexpr const char* kHelp = R"(Usage: citytwin power CASE.m [options]
+       citytwin power CITY [options]   (a city's power_buses / power_lines layers, or "sample")
 
 Solve the power flow of a MATPOWER case file and print a summary: buses, branches, islands,
 iterations, lowest and highest voltage, losses, slack generation, overloaded branches, solve time.
+A city's network is solved at its peak load (buildings, pump motors; docs/data-schema.md).
 
 Options:
   --dc             DC power flow (B theta = P) instead of AC Newton-Raphson
@@ -418,6 +420,17 @@ nlohmann::json diagnosticsJson(const DiagnosticReport& report) {
 
 }  // namespace
 
+namespace {
+CityPowerLoader& cityPowerLoader() {
+    static CityPowerLoader loader;
+    return loader;
+}
+}  // namespace
+
+void setCityPowerLoader(CityPowerLoader loader) {
+    cityPowerLoader() = std::move(loader);
+}
+
 int runPowerCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Options o;
     bool done = false;
@@ -427,7 +440,10 @@ int runPowerCommand(const std::vector<std::string>& args, std::ostream& out, std
 
     DiagnosticReport report;
     const auto t0 = std::chrono::steady_clock::now();
-    const std::optional<PowerNetwork> net = power::readMatpowerCase(o.casePath, report);
+    const bool matpower = o.casePath.size() >= 2 && o.casePath.substr(o.casePath.size() - 2) == ".m";
+    const std::optional<PowerNetwork> net = !matpower && cityPowerLoader()
+                                                ? cityPowerLoader()(o.casePath, report)
+                                                : power::readMatpowerCase(o.casePath, report);
     const double loadMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     for (const Diagnostic& d : report.items()) {

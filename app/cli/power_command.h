@@ -1,11 +1,22 @@
 #pragma once
 // `citytwin power`: load a MATPOWER case, solve its power flow, print a summary, write results.
 
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "citytwin/power/power_network.h"
+#include "citytwin/sim/diagnostics.h"
+
 namespace ct::cli {
+
+/// Loads the power network of a city at its peak load (a file that is not a MATPOWER .m case:
+/// any source `citytwin info` reads, or "sample"). Installed by runCli(); unset, only cases.
+using CityPowerLoader =
+    std::function<std::optional<power::PowerNetwork>(const std::string& source, DiagnosticReport& report)>;
+void setCityPowerLoader(CityPowerLoader loader);
 
 /// Runs `citytwin power` with `args`, the words after "power":
 ///   <case.m> [--dc] [--n-1] [--cascade] [--trip-delay N] [--q-limits] [--flat]

@@ -1,11 +1,22 @@
 #pragma once
 // `citytwin water`: load an EPANET .inp file, simulate it, print a summary, write results.
 
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "citytwin/sim/diagnostics.h"
+#include "citytwin/water/water_network.h"
+
 namespace ct::cli {
+
+/// Loads the water network of a city (a file that is not .inp: any source `citytwin info` reads,
+/// or "sample"). Installed by runCli(); unset, only .inp files are accepted.
+using CityWaterLoader =
+    std::function<std::optional<water::WaterNetwork>(const std::string& source, DiagnosticReport& report)>;
+void setCityWaterLoader(CityWaterLoader loader);
 
 /// Runs `citytwin water <file.inp> [--duration H] [--pda] [--epanet] [--json] [--out DIR]`; `args` are the
 /// arguments after the word "water". Prints a summary (text, or JSON with --json) to `out`,

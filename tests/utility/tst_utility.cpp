@@ -262,6 +262,82 @@ private slots:
         QCOMPARE(sim.kpis().back().buildingsWithoutPower, 2u);  // the hospital is on backup
     }
 
+    void sampleCityUtilities() {
+        // The bundled city's water and power systems (tools/gen_sample_city.py) against their
+        // design targets: every building served, pressures of 20-80 m at every junction with
+        // demand over a day, voltages within 0.95-1.05 p.u. and no cable above 80 % at the peak.
+        gis::LoadResult r = gis::loadCity(gis::sampleCityOptions(CT_ASSETS_DIR));
+        QVERIFY(r.city.has_value());
+        const CityModel& c = *r.city;
+        DiagnosticReport report;
+        const UtilityModel m = buildUtilityModel(c, {}, 0.0, report);
+        QVERIFY2(report.warningCount() == 0 && !report.hasErrors(), report.summary().c_str());
+        QVERIFY(m.hasWater && m.hasPower);
+        for (std::size_t b = 0; b < c.buildings.count(); ++b) {
+            QVERIFY(m.buildingWaterNode[b] >= 0 && m.buildingPowerBus[b] >= 0);
+            // The data names the serving node and bus of every building; they are used as given.
+            QCOMPARE(m.water.nodeName[static_cast<std::size_t>(m.buildingWaterNode[b])],
+                     c.buildings.waterNode[b]);
+            QCOMPARE(m.busId[static_cast<std::size_t>(m.buildingPowerBus[b])], c.buildings.powerBus[b]);
+        }
+        QCOMPARE(m.signalFeeds.size(), std::size_t(29));
+        QCOMPARE(m.pumps.size(), std::size_t(2));
+        QCOMPARE(m.backups.size(), std::size_t(2));
+        // A day at 15-minute steps; pumps switched by the tower's levels.
+        UtilitySimOptions o;
+        o.step = 900;
+        UtilitySimulation sim(m, c, o);
+        double minP = 1e9, maxP = 0;
+        std::vector<std::uint8_t> hasDemand(m.water.nodeCount(), 0);
+        for (const water::DemandEntry& d : m.water.demands) {
+            hasDemand[d.node] = d.base > 0 ? 1 : 0;
+        }
+        for (int i = 0; i < 96; ++i) {
+            sim.advanceTo((i + 1) * 900.0);
+            for (std::size_t n = 0; n < m.water.nodeCount(); ++n) {
+                if (hasDemand[n] != 0) {
+                    minP = std::min(minP, sim.nodePressure()[n]);
+                    maxP = std::max(maxP, sim.nodePressure()[n]);
+                }
+            }
+            QCOMPARE(sim.kpis().back().buildingsWithoutWater, 0u);
+            QCOMPARE(sim.kpis().back().buildingsWithoutPower, 0u);
+            for (double level : sim.tankLevel()) {
+                QVERIFY(level > 0.0);  // towers never run dry
+            }
+        }
+        qInfo("junction pressures over the day: %.1f - %.1f m", minP, maxP);
+        QVERIFY(minP >= 20.0 && maxP <= 80.0);
+        const UtilityKpi& k = sim.kpis().back();
+        QVERIFY(std::abs(k.requestedM3 - k.deliveredM3) < 1e-3 * k.requestedM3);
+        // A day of the documented per-capita demand: sum of residents x 150 l + jobs x 50 l.
+        double expected = 0;
+        for (std::size_t b = 0; b < c.buildings.count(); ++b) {
+            expected += (c.buildings.residents[b] * 0.150 + c.buildings.jobs[b] * 0.050);
+        }
+        qInfo("a day of demand: %.0f m3 (per capita: %.0f m3)", k.requestedM3, expected);
+        QVERIFY(std::abs(k.requestedM3 - expected) < 0.02 * expected);
+
+        // The substation Nord fails: its feeders go dark, and with them the waterworks' pumps
+        // and part of the signals; the hospitals switch to backup.
+        UtilitySimulation out(m, c, {});
+        DiagnosticReport er;
+        out.addEvents({{0.0, EventKind::SubstationFailure, "Umspannwerk Nord", 0.0, "test"}}, er);
+        QVERIFY(!er.hasErrors());
+        out.advanceTo(60.0);
+        const UtilityKpi& o1 = out.kpis().back();
+        qInfo(
+            "substation Nord out: %u buildings without power (%.1f %% of residents), %u dark signals, %u "
+            "pumps "
+            "without power",
+            o1.buildingsWithoutPower, 100 * o1.shareWithoutPower, o1.darkSignals, o1.pumpsWithoutPower);
+        QVERIFY(o1.buildingsWithoutPower > c.buildings.count() / 5);
+        QVERIFY(o1.shareWithoutPower > 0.2 && o1.shareWithoutPower < 0.8);  // one of two substations
+        QVERIFY(o1.darkSignals > 0);
+        QCOMPARE(out.darkSignals().size(), std::size_t(o1.darkSignals));
+        QCOMPARE(out.kpis().back().darkBuses, o1.darkBuses);
+    }
+
     void badUtilityDataIsDiagnosed() {
         // A copy of the fixture with a pipe to a missing node and a bus without voltage.
         QTemporaryDir tmp;

@@ -117,7 +117,7 @@ void buildWater(const CityModel& city, const ServiceOptions& opt, double clockSt
     water::WaterNetwork& net = m.water;
     net.title = "water network of " + city.meta.name;
     net.sourceFile = u.waterNodes.front().file;
-    net.inputUnits = water::UnitSystem{};
+    net.inputUnits = water::UnitSystem{water::FlowUnits::Lps, water::PressureUnits::Meters, 1.0};
     net.options.headLoss = water::HeadLossFormula::HazenWilliams;
     net.options.demandModel = water::DemandModel::PressureDriven;
     net.options.minimumPressure = opt.pdaMinPressureM;
@@ -517,6 +517,9 @@ void buildPower(const CityModel& city, const ServiceOptions& opt, UtilityModel& 
             s.bus = feederBus[static_cast<std::size_t>(nearest(index, feederPos, roads.nodePos[n]))];
         }
         m.signalFeeds.push_back(s);
+        if (s.bus >= 0) {
+            m.busPeakLoadMW[static_cast<std::size_t>(s.bus)] += opt.signalKw / 1000.0;
+        }
     }
 }
 
@@ -591,6 +594,21 @@ UtilityModel buildUtilityModel(const CityModel& city, const ServiceOptions& opti
                 const auto node = m.water.findNode(ctl);
                 if (node && m.water.nodeKind[*node] == water::NodeKind::Tank && p.offAboveM > p.onBelowM) {
                     p.controlTank = static_cast<std::int32_t>(*node);
+                    // The same switching as EPANET simple controls, for a run of the water network
+                    // alone (citytwin water); the coupled simulation switches pumps itself.
+                    const double bottom = m.water.nodeElevation[*node];
+                    water::Control on;
+                    on.link = p.link;
+                    on.status = water::LinkStatus::Open;
+                    on.condition = water::ControlCondition::NodeBelow;
+                    on.node = *node;
+                    on.threshold = bottom + p.onBelowM;
+                    water::Control off = on;
+                    off.status = water::LinkStatus::Closed;
+                    off.condition = water::ControlCondition::NodeAbove;
+                    off.threshold = bottom + p.offAboveM;
+                    m.water.controls.push_back(on);
+                    m.water.controls.push_back(off);
                 } else {
                     report.add(featureDiag(f, Severity::Warning, "water.pump_bad_control",
                                            "control_node '" + std::string(ctl) +

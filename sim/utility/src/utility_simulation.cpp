@@ -99,6 +99,11 @@ struct UtilitySimulation::Impl {
         }
         if (model.hasWater) {
             waterNet = model.water;
+            // Pumps are switched by this simulation (tank levels and power), not by controls.
+            std::erase_if(waterNet.controls, [&](const water::Control& ctl) {
+                return std::any_of(model.pumps.begin(), model.pumps.end(),
+                                   [&](const PumpFeed& f) { return f.link == ctl.link; });
+            });
             const auto step = static_cast<std::int64_t>(std::llround(opt.step));
             waterNet.times.hydraulicStep = step;
             waterNet.times.reportStep = step;
@@ -128,7 +133,12 @@ struct UtilitySimulation::Impl {
     std::vector<std::uint32_t> busesNamed(const std::string& target) const {
         std::vector<std::uint32_t> out;
         for (std::size_t b = 0; b < model.busId.size(); ++b) {
-            if (model.busId[b] == target || (!model.busName[b].empty() && model.busName[b] == target)) {
+            // An id, a name, or a station's name that the bus names carry with a suffix
+            // ("Umspannwerk Nord" for "Umspannwerk Nord 110 kV" and "Umspannwerk Nord 10 kV").
+            const std::string& name = model.busName[b];
+            if (model.busId[b] == target ||
+                (!name.empty() &&
+                 (name == target || (name.size() > target.size() && name.rfind(target + " ", 0) == 0)))) {
                 out.push_back(static_cast<std::uint32_t>(b));
             }
         }

@@ -26,15 +26,15 @@ struct ServiceOptions {
     double waterPerResidentLpd = 150.0;  ///< l per resident per day, on average
     double waterPerJobLpd = 50.0;        ///< l per job per day, on average
     /// Hourly multipliers of the average water demand, from midnight (mean 1).
-    std::vector<double> waterPattern{0.35, 0.30, 0.30, 0.30, 0.35, 0.60, 1.20, 1.80, 1.60, 1.30, 1.15, 1.10,
-                                     1.20, 1.10, 1.00, 0.95, 1.00, 1.15, 1.35, 1.40, 1.25, 1.00, 0.70, 0.50};
+    std::vector<double> waterPattern{0.45, 0.40, 0.30, 0.30, 0.35, 0.65, 1.30, 1.80, 1.60, 1.35, 1.20, 1.20,
+                                     1.20, 1.15, 1.05, 1.00, 1.05, 1.20, 1.35, 1.35, 1.25, 1.05, 0.80, 0.65};
     double peakKwPerResident = 0.5;       ///< kW per resident at the peak of the profile
     double peakKwPerJob = 0.6;            ///< kW per job (commercial, public, other)
     double peakKwPerIndustrialJob = 1.0;  ///< kW per job in industrial buildings
     double powerFactor = 0.95;
     /// Hourly multipliers of the peak electric load, from midnight (peak 1).
-    std::vector<double> loadProfile{0.45, 0.40, 0.38, 0.37, 0.38, 0.45, 0.60, 0.75, 0.80, 0.80, 0.80, 0.82,
-                                    0.83, 0.80, 0.78, 0.78, 0.82, 0.90, 0.98, 1.00, 0.97, 0.88, 0.72, 0.55};
+    std::vector<double> loadProfile{0.45, 0.40, 0.37, 0.36, 0.37, 0.42, 0.55, 0.68, 0.72, 0.72, 0.72, 0.74,
+                                    0.76, 0.73, 0.70, 0.70, 0.74, 0.85, 0.96, 1.00, 0.95, 0.85, 0.70, 0.55};
     /// Pressure-driven demand: no delivery at or below `pdaMinPressureM`, full at `pdaRequiredPressureM`.
     double pdaMinPressureM = 0.0;
     double pdaRequiredPressureM = 15.0;
@@ -44,6 +44,8 @@ struct ServiceOptions {
     /// Hours a hospital rides through a power cut on its backup generators, when the facility
     /// gives no `backup_hours`.
     double hospitalBackupHours = 24.0;
+    /// Power drawn by the controller and lamps of a signalised junction, kW.
+    double signalKw = 1.0;
     /// Power drawn by a pump motor: rho g Q H / efficiency at its design point.
     double pumpEfficiency = 0.75;
 };
