@@ -1,5 +1,7 @@
 #include "info_report.h"
 
+#include <map>
+
 #include <cstdio>
 #include <iomanip>
 #include <nlohmann/json.hpp>
@@ -11,6 +13,33 @@
 namespace ct::cli {
 
 namespace {
+
+/// Features of a utility layer counted by their `kind` field, e.g. "1168 junction, 2 tank".
+std::map<std::string, int> countKinds(const std::vector<UtilityFeature>& fs) {
+    std::map<std::string, int> out;
+    for (const UtilityFeature& f : fs) {
+        ++out[f.attr("kind").empty() ? std::string("?") : std::string(f.attr("kind"))];
+    }
+    return out;
+}
+
+double lineKm(const std::vector<UtilityFeature>& fs) {
+    double m = 0;
+    for (const UtilityFeature& f : fs) {
+        for (std::size_t i = 1; i < f.points.size(); ++i) {
+            m += distance(f.points[i - 1], f.points[i]);
+        }
+    }
+    return m / 1000.0;
+}
+
+std::string kindsText(const std::map<std::string, int>& k) {
+    std::string out;
+    for (const auto& [kind, n] : k) {
+        out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+    }
+    return out;
+}
 
 std::string fixed(double v, int decimals) {
     std::ostringstream os;
@@ -89,6 +118,17 @@ std::string infoText(const gis::LoadResult& result, const gis::LoadOptions& opti
             row(os, toString(static_cast<FacilityKind>(k)), std::to_string(s.facilitiesByKind[k]));
         }
         os << "\nLand use polygons          " << s.landUsePolygons << '\n';
+        const UtilityLayers& u = c.utilities;
+        if (u.hasWater()) {
+            os << "Water network              " << u.waterNodes.size() << " nodes ("
+               << kindsText(countKinds(u.waterNodes)) << "), " << u.waterLinks.size() << " links ("
+               << kindsText(countKinds(u.waterLinks)) << "), " << fixed(lineKm(u.waterLinks), 1) << " km\n";
+        }
+        if (u.hasPower()) {
+            os << "Power network              " << u.powerBuses.size() << " buses ("
+               << kindsText(countKinds(u.powerBuses)) << "), " << u.powerLines.size() << " branches ("
+               << kindsText(countKinds(u.powerLines)) << "), " << fixed(lineKm(u.powerLines), 1) << " km\n";
+        }
         if (s.hasTerrain) {
             os << "Terrain                    " << c.terrain.width << " x " << c.terrain.height
                << " cells of " << fixed(c.terrain.cellSize, 1) << " m, elevation " << fixed(s.terrainMin, 1)
@@ -181,6 +221,15 @@ std::string infoJson(const gis::LoadResult& result, const gis::LoadOptions& opti
         }
         j["facilities"] = fac;
         j["landuse_polygons"] = s.landUsePolygons;
+        const UtilityLayers& u = c.utilities;
+        j["water_network"] = u.hasWater() ? json{{"nodes", countKinds(u.waterNodes)},
+                                                 {"links", countKinds(u.waterLinks)},
+                                                 {"km", lineKm(u.waterLinks)}}
+                                          : json(nullptr);
+        j["power_network"] = u.hasPower() ? json{{"buses", countKinds(u.powerBuses)},
+                                                 {"branches", countKinds(u.powerLines)},
+                                                 {"km", lineKm(u.powerLines)}}
+                                          : json(nullptr);
         if (s.hasTerrain) {
             j["terrain"] = {{"width", c.terrain.width},
                             {"height", c.terrain.height},
