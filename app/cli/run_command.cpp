@@ -18,6 +18,7 @@
 #include "citytwin/traffic/outputs.h"
 #include "citytwin/traffic/simulation.h"
 #include "citytwin/traffic/sumo_import.h"
+#include "citytwin/utility/traffic_coupling.h"
 #include "citytwin/utility/utility_model.h"
 #include "citytwin/utility/utility_outputs.h"
 #include "citytwin/utility/utility_simulation.h"
@@ -404,40 +405,25 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     std::size_t nextEvent = 0;
     int lastShown = -1;
     const auto simStart = std::chrono::steady_clock::now();
-    std::size_t shownLog = 0;
-    std::vector<NodeId> dark;
-    std::uint32_t maxDark = 0;
-    auto stepUtilities = [&] {
-        usim->advanceTo(usim->time() + spec->utilities.step);
-        const auto& log = usim->log();
-        for (; shownLog < log.size(); ++shownLog) {
-            if (!quiet) {
-                err << (tty ? "\r" : "") << clockText(clock0 + log[shownLog].time) << " "
-                    << log[shownLog].what << (tty ? "\033[K" : "") << "\n";
-            }
-        }
-        if (!spec->utilities.darkSignalsStop) {
-            return;
-        }
-        std::vector<NodeId> now = usim->darkSignals();
-        if (now != dark) {
-            for (NodeId n : dark) {
-                sim.setSignalDark(n, false);
-            }
-            for (NodeId n : now) {
-                sim.setSignalDark(n, true);
-            }
-            if (!quiet) {
-                err << (tty ? "\r" : "") << clockText(clock0 + sim.time()) << " " << now.size()
-                    << " signalised junctions without power (all-way stops)" << (tty ? "\033[K" : "") << "\n";
-            }
-            dark = std::move(now);
-            maxDark = std::max(maxDark, static_cast<std::uint32_t>(dark.size()));
-        }
-    };
+    std::unique_ptr<utility::TrafficCoupling> coupling;
+    if (usim) {
+        coupling = std::make_unique<utility::TrafficCoupling>(*usim, sim, spec->utilities.step,
+                                                              spec->utilities.darkSignalsStop);
+    }
     while (sim.time() < spec->duration - 1e-9) {
-        if (usim && sim.time() >= usim->time() - 1e-9) {
-            stepUtilities();
+        if (coupling) {
+            const utility::CouplingUpdate u = coupling->beforeTrafficStep();
+            if (!quiet) {
+                for (const utility::UtilityLogEntry& e : u.newLog) {
+                    err << (tty ? "\r" : "") << clockText(clock0 + e.time) << " " << e.what
+                        << (tty ? "\033[K" : "") << "\n";
+                }
+                if (u.darkChanged) {
+                    err << (tty ? "\r" : "") << clockText(clock0 + sim.time()) << " " << u.darkSignals
+                        << " signalised junctions without power (all-way stops)" << (tty ? "\033[K" : "")
+                        << "\n";
+                }
+            }
         }
         while (nextEvent < events.size() && events[nextEvent].time <= sim.time() + 1e-9) {
             const Pending& e = events[nextEvent++];
