@@ -6,6 +6,7 @@ set -eu
 PACKAGES="build-essential cmake ninja-build pkg-config
 qt6-base-dev libqt6opengl6-dev qt6-charts-dev
 libopenscenegraph-dev libgdal-dev gdal-bin libeigen3-dev libtbb-dev nlohmann-json3-dev libexpat1-dev
+libosmium2-dev zlib1g-dev libbz2-dev
 xvfb xauth libgl1-mesa-dri fonts-dejavu-core"
 
 missing=""

@@ -511,8 +511,21 @@ bool CityBuilder::addLandUse(const SourceFeature& f) {
 
 CityModel CityBuilder::build() {
     CityModel city;
-    std::size_t unmatched = 0;
-    city.roads = m_roads.build(&unmatched);
+    std::size_t unmatched = 0, unmatchedRestrictions = 0;
+    city.roads = m_roads.build(&unmatched, &unmatchedRestrictions);
+    if (m_restrictions > 0) {
+        Diagnostic d;
+        d.severity = unmatchedRestrictions > 0 ? Severity::Warning : Severity::Info;
+        d.code = "osm.restrictions";
+        d.file = m_restrictionFile;
+        d.message =
+            std::to_string(m_restrictions - unmatchedRestrictions) + " of " + std::to_string(m_restrictions) +
+            " turn restrictions applied" +
+            (unmatchedRestrictions > 0 ? "; the others name ways or a via node not among the roads loaded"
+                                       : std::string());
+        d.action = unmatchedRestrictions > 0 ? "those ignored" : "applied";
+        m_report.add(std::move(d));
+    }
     if (unmatched > 0) {
         Diagnostic d;
         d.severity = Severity::Warning;

@@ -19,6 +19,13 @@ public:
     /// Classifies one feature (by its layer role and tags) and keeps what the model needs.
     void add(SourceFeature& f, LayerRole role, LayerStats& stats);
 
+    /// A turn restriction read from `file`, applied when the roads are built.
+    void addTurnRestriction(const TurnRestriction& r, const std::string& file) {
+        m_roads.addTurnRestriction(r);
+        ++m_restrictions;
+        m_restrictionFile = file;
+    }
+
     /// Builds the model. Metadata and terrain are set by the caller before finish().
     CityModel build();
 
@@ -59,6 +66,8 @@ private:
     LandUse m_landUse;
     UtilityLayers m_utilities;
     std::size_t m_signals = 0;
+    std::size_t m_restrictions = 0;
+    std::string m_restrictionFile;
     std::string m_firstSignalFile;
 };
 

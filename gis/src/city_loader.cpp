@@ -7,6 +7,7 @@
 #include "dem_loader.h"
 #include "feature_reader.h"
 #include "mapping.h"
+#include "osm_restrictions.h"
 
 namespace ct::gis {
 
@@ -75,6 +76,14 @@ LoadResult loadCity(const LoadOptions& options) {
     }
     if (report.hasErrors()) {
         return finishTiming();
+    }
+    // Turn restrictions: OSM relations, which GDAL's OSM driver reads without member roles.
+    for (const auto& [path, ds] : opened) {
+        if (isOsmFile(path)) {
+            for (const TurnRestriction& r : readOsmRestrictions(path, frame, report)) {
+                builder.addTurnRestriction(r, path);
+            }
+        }
     }
     CityModel city = builder.build();
     if (city.roads.linkCount() == 0 && city.buildings.count() == 0) {

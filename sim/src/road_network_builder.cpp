@@ -38,7 +38,7 @@ void RoadNetworkBuilder::addSignal(Vec2 pos, double radius) {
     m_signals.emplace_back(pos, radius);
 }
 
-RoadNetwork RoadNetworkBuilder::build(std::size_t* unmatchedSignals) {
+RoadNetwork RoadNetworkBuilder::build(std::size_t* unmatchedSignals, std::size_t* unmatchedRestrictions) {
     RoadNetwork net;
 
     // 1. Drop repeated consecutive vertices and count how often each vertex is used. A vertex
@@ -168,17 +168,48 @@ RoadNetwork RoadNetworkBuilder::build(std::size_t* unmatchedSignals) {
     }
 
     // 5. Turn connections: every outgoing link except the U-turn, which is allowed only at a dead
-    //    end (where it is the only way on).
+    //    end (where it is the only way on), and except what a turn restriction bans.
+    std::vector<std::vector<std::size_t>> restrictionsAt(net.nodeCount());  // by via node
+    for (std::size_t i = 0; i < m_restrictions.size(); ++i) {
+        const auto it = nodeOf.find(keyOf(m_restrictions[i].via));
+        if (it != nodeOf.end()) {
+            restrictionsAt[it->second].push_back(i);
+        } else {
+            for (std::uint32_t n = 0; n < net.nodeCount(); ++n) {  // off the 1 mm grid: within 0.5 m
+                if (distance(net.nodePos[n], m_restrictions[i].via) < 0.5) {
+                    restrictionsAt[n].push_back(i);
+                    break;
+                }
+            }
+        }
+    }
+    std::vector<std::uint8_t> restrictionUsed(m_restrictions.size(), 0);
     net.turnOffset.assign(nl + 1, 0);
     for (std::uint32_t l = 0; l < nl; ++l) {
         const LinkId in{l};
+        const auto& here = restrictionsAt[net.linkTo[l].index()];
+        auto banned = [&](LinkId out) {
+            bool ban = false;
+            for (std::size_t i : here) {
+                const TurnRestriction& r = m_restrictions[i];
+                if (r.fromWay != net.linkSourceFeature[l]) {
+                    continue;
+                }
+                const bool onto = r.toWay == net.linkSourceFeature[out.index()];
+                if (onto) {
+                    restrictionUsed[i] = 1;
+                }
+                ban = ban || (r.only ? !onto : onto);
+            }
+            return ban;
+        };
         const auto shapeIn = net.shape(in);
         const Vec2 inDir = shapeIn[shapeIn.size() - 1] - shapeIn[shapeIn.size() - 2];
         const auto outs = net.outgoing(net.linkTo[l]);
         const bool deadEnd = outs.size() == 1 && outs[0] == net.linkReverse[l];
         for (LinkId out : outs) {
             const bool uturn = out == net.linkReverse[l];
-            if (uturn && !deadEnd) {
+            if ((uturn && !deadEnd) || (!here.empty() && banned(out))) {
                 continue;
             }
             const auto shapeOut = net.shape(out);
@@ -225,6 +256,10 @@ RoadNetwork RoadNetworkBuilder::build(std::size_t* unmatchedSignals) {
                 net.nodeFlags[junctions[best]] |= node_flags::kSignalised;
             }
         }
+    }
+    if (unmatchedRestrictions != nullptr) {
+        *unmatchedRestrictions =
+            static_cast<std::size_t>(std::count(restrictionUsed.begin(), restrictionUsed.end(), 0));
     }
     if (unmatchedSignals != nullptr) {
         *unmatchedSignals = unmatched;

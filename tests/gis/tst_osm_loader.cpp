@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <set>
 
 #include "citytwin/gis/city_loader.h"
 #include "citytwin/sim/city_summary.h"
@@ -202,6 +203,46 @@ private slots:
                 QCOMPARE(l.features, std::int64_t(1));
                 QCOMPARE(l.ignored, std::int64_t(1));
             }
+        }
+    }
+    void turnRestrictions() {
+        // tests/fixtures/osm/turn_restrictions.osm (header comment), as .osm and as .pbf.
+        for (const char* file : {"/osm/turn_restrictions.osm", "/osm/turn_restrictions.osm.pbf"}) {
+            gis::LoadOptions o;
+            o.vectorSources = {std::string(CT_FIXTURES_DIR) + file};
+            const gis::LoadResult r = gis::loadCity(o);
+            QVERIFY2(r.city.has_value(), r.report.summary().c_str());
+            const RoadNetwork& n = r.city->roads;
+            // The link of a way that ends at the cross (node 10, the only node of degree 4).
+            auto into = [&](std::int64_t way) {
+                for (std::uint32_t l = 0; l < n.linkCount(); ++l) {
+                    if (n.linkSourceFeature[l] == way && n.nodeDegree(n.linkTo[l]) == 4) {
+                        return LinkId{l};
+                    }
+                }
+                return LinkId{};
+            };
+            auto ways = [&](LinkId from) {
+                std::set<std::int64_t> out;
+                for (LinkId t : n.turns(from)) {
+                    out.insert(n.linkSourceFeature[t.index()]);
+                }
+                return out;
+            };
+            QCOMPARE(ways(into(100)), (std::set<std::int64_t>{101, 103}));  // no left turn into 102
+            QCOMPARE(ways(into(103)), (std::set<std::int64_t>{101}));       // only right into 101
+            QCOMPARE(ways(into(101)), (std::set<std::int64_t>{100, 102, 103}));
+            QCOMPARE(ways(into(102)), (std::set<std::int64_t>{100, 101, 103}));  // conditional: not applied
+            bool applied = false, skipped = false;
+            for (const Diagnostic& d : r.report.items()) {
+                applied =
+                    applied || (d.code == "osm.restrictions" &&
+                                d.message.find("2 of 3 turn restrictions applied") != std::string::npos);
+                skipped = skipped || (d.code == "osm.restrictions_skipped" &&
+                                      d.message.find("1 with a via way") != std::string::npos &&
+                                      d.message.find("1 conditional") != std::string::npos);
+            }
+            QVERIFY2(applied && skipped, r.report.summary().c_str());
         }
     }
 };

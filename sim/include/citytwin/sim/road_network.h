@@ -99,6 +99,16 @@ struct WayInput {
     std::int64_t sourceFeature = -1;
 };
 
+/// A turn restriction (OpenStreetMap type=restriction with a via node): from one way onto
+/// another at a point. `only` restrictions ban every other turn from `fromWay` there.
+struct TurnRestriction {
+    std::int64_t fromWay = -1;   ///< WayInput::sourceFeature of the way driven from
+    std::int64_t toWay = -1;     ///< WayInput::sourceFeature of the way turned onto
+    Vec2 via;                    ///< m, the via node's position
+    bool only = false;           ///< only_* (true) or no_* (false)
+    std::int64_t relation = -1;  ///< the OSM relation id, for diagnostics
+};
+
 /// Builds a RoadNetwork from ways: a vertex becomes a node where ways end or share it (the
 /// OpenStreetMap rule: roads that cross without a shared vertex, at a bridge, do not connect).
 /// Vertices are matched after rounding to 1 mm.
@@ -107,15 +117,20 @@ public:
     void addWay(WayInput way);
     /// A traffic-signal position: marks the nearest intersection within `radius` m.
     void addSignal(Vec2 pos, double radius = 30.0);
+    /// A turn restriction, applied to the turn connections (matched to the node within 0.5 m of
+    /// `via` where a link of `fromWay` ends and a link of `toWay` starts).
+    void addTurnRestriction(const TurnRestriction& r) { m_restrictions.push_back(r); }
     [[nodiscard]] std::size_t wayCount() const { return m_ways.size(); }
 
     /// Splits, builds links, adjacency, turn connections and the largest strongly connected
     /// component. Returns the number of signals that matched no intersection in *unmatched.
-    RoadNetwork build(std::size_t* unmatchedSignals = nullptr);
+    /// *unmatchedRestrictions counts the restrictions that matched no pair of links.
+    RoadNetwork build(std::size_t* unmatchedSignals = nullptr, std::size_t* unmatchedRestrictions = nullptr);
 
 private:
     std::vector<WayInput> m_ways;
     std::vector<std::pair<Vec2, double>> m_signals;
+    std::vector<TurnRestriction> m_restrictions;
 };
 
 /// Strongly connected components of the link graph (a link leads to the links of its turn
