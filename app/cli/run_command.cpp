@@ -289,6 +289,7 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         so.types = traffic::simulationTypes(all, report);
         trips = std::move(all.trips);
     } else {
+        so.types = spec->vehicleTypes;
         resolver = std::make_unique<LinkResolver>(*loaded->city);
         if (spec->generatedDemand) {
             trips = traffic::generateCommuterTrips(*loaded->city, spec->commuters, spec->seed);

@@ -139,10 +139,10 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
         r.error("", "a scenario is a JSON object");
         return std::nullopt;
     }
-    r.checkKeys(
-        j, "",
-        {"name", "description", "city", "clock_start", "duration", "step_s", "seed", "threads",
-         "teleport_after_s", "reroute_interval_s", "demand", "outputs", "events", "signals", "utilities"});
+    r.checkKeys(j, "",
+                {"name", "description", "city", "clock_start", "duration", "step_s", "seed", "threads",
+                 "teleport_after_s", "reroute_interval_s", "demand", "outputs", "events", "signals",
+                 "utilities", "vehicle_types"});
     s.name = r.string(j, "name", "").value_or(fs::path(file).stem().string());
     s.description = r.string(j, "description", "").value_or("");
     s.clockStart = r.string(j, "clock_start", "").value_or("00:00");
@@ -321,6 +321,51 @@ std::optional<ScenarioSpec> readScenario(const std::string& file, DiagnosticRepo
                     continue;
                 }
                 s.events.push_back(ev);
+            }
+        }
+    }
+    for (int c = 0; c < traffic::kVehicleClassCount; ++c) {
+        s.vehicleTypes.push_back(traffic::defaultVehicleType(static_cast<traffic::VehicleClass>(c)));
+    }
+    if (j.contains("vehicle_types")) {
+        const json& vt = j["vehicle_types"];
+        if (!vt.is_object()) {
+            r.error("/vehicle_types", "must be an object of classes: {\"car\": {...}, \"truck\": {...}}");
+        } else {
+            for (const auto& [cls, params] : vt.items()) {
+                const std::string w = "/vehicle_types/" + cls;
+                const auto c = traffic::vehicleClassFromString(cls);
+                if (!c) {
+                    r.error(w, "not a vehicle class (car, bus, truck, emergency)");
+                    continue;
+                }
+                if (!params.is_object()) {
+                    r.error(w, "must be an object of parameters");
+                    continue;
+                }
+                r.checkKeys(params, w,
+                            {"length_m", "max_accel", "comfort_decel", "emergency_decel", "min_gap_m",
+                             "headway_s", "max_speed_kmh", "speed_factor_mean", "speed_factor_dev",
+                             "politeness", "critical_gap_s"});
+                traffic::VehicleType& t = s.vehicleTypes[static_cast<std::size_t>(*c)];
+                t.length = r.number(params, "length_m", w, 1.0, 40.0).value_or(t.length);
+                t.maxAccel = r.number(params, "max_accel", w, 0.1, 10.0).value_or(t.maxAccel);
+                t.comfortDecel = r.number(params, "comfort_decel", w, 0.1, 10.0).value_or(t.comfortDecel);
+                t.emergencyDecel =
+                    r.number(params, "emergency_decel", w, 0.1, 15.0).value_or(t.emergencyDecel);
+                t.minGap = r.number(params, "min_gap_m", w, 0.0, 20.0).value_or(t.minGap);
+                t.headway = r.number(params, "headway_s", w, 0.1, 5.0).value_or(t.headway);
+                t.maxSpeed =
+                    r.number(params, "max_speed_kmh", w, 5.0, 300.0).value_or(t.maxSpeed * 3.6) / 3.6;
+                t.speedFactorMean =
+                    r.number(params, "speed_factor_mean", w, 0.5, 1.5).value_or(t.speedFactorMean);
+                t.speedFactorDev =
+                    r.number(params, "speed_factor_dev", w, 0.0, 0.5).value_or(t.speedFactorDev);
+                t.politeness = r.number(params, "politeness", w, 0.0, 1.0).value_or(t.politeness);
+                t.criticalGap = r.number(params, "critical_gap_s", w, 0.5, 20.0).value_or(t.criticalGap);
+                if (t.emergencyDecel < t.comfortDecel) {
+                    r.error(w + "/emergency_decel", "must not be below comfort_decel");
+                }
             }
         }
     }

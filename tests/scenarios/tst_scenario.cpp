@@ -43,6 +43,13 @@ private slots:
         QCOMPARE(s->events[0].time, 60.0);  // 08:01 with the clock starting at 08:00
         QCOMPARE(s->events[0].link, std::string("name:Side Street"));
         QCOMPARE(s->statsInterval, 60.0);
+        // Vehicle types: defaults, with the scenario's overrides for trucks.
+        const auto& truck = s->vehicleTypes[static_cast<std::size_t>(traffic::VehicleClass::Truck)];
+        QCOMPARE(truck.maxSpeed, 80.0 / 3.6);
+        QCOMPARE(truck.length, 16.5);
+        QCOMPARE(truck.headway, 1.5);
+        QCOMPARE(truck.maxAccel, traffic::defaultVehicleType(traffic::VehicleClass::Truck).maxAccel);
+        QCOMPARE(s->vehicleTypes[0].length, traffic::defaultVehicleType(traffic::VehicleClass::Car).length);
         QCOMPARE(r.items().size(), std::size_t(0));
     }
     void badScenario() {
@@ -54,6 +61,8 @@ private slots:
         QVERIFY(has(r, Severity::Warning, "/colour"));
         QVERIFY(has(r, Severity::Error, "/events/1/target"));  // a utility event without a target
         QVERIFY(has(r, Severity::Error, "/utilities/step_s"));
+        QVERIFY(has(r, Severity::Error, "/vehicle_types/tram"));
+        QVERIFY(has(r, Severity::Error, "/vehicle_types/car/emergency_decel"));
         for (const Diagnostic& d : r.items()) {
             QVERIFY(QString::fromStdString(d.file).endsWith("bad_scenario.json"));
         }

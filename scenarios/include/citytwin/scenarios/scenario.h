@@ -9,6 +9,7 @@
 
 #include "citytwin/sim/diagnostics.h"
 #include "citytwin/traffic/demand.h"
+#include "citytwin/traffic/vehicle_type.h"
 #include "citytwin/utility/utility_simulation.h"
 
 namespace ct::scenarios {
@@ -79,6 +80,10 @@ struct ScenarioSpec {
     double kpiInterval = 60.0;     ///< s, network KPIs
     bool signalDetectors = true;   ///< a loop detector on every signalised approach lane
     bool geopackage = true;        ///< link statistics also as a GeoPackage
+
+    /// Vehicle types by class (car, bus, truck, emergency): the defaults with the scenario's
+    /// "vehicle_types" overrides applied (docs/scenarios.md).
+    std::vector<traffic::VehicleType> vehicleTypes;
 
     std::vector<ScenarioEvent> events;
     /// Utility events of the same "events" array (pipe_burst, pipe_close, pump_outage,
