@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
         "\"trips\": %zu, \"inserted\": %llu, \"arrived\": %llu, \"running_end\": %llu, \"pending_end\": "
         "%llu, "
         "\"max_running\": %u, \"teleports\": %llu, \"removed\": %llu, \"no_route\": %llu, "
-        "\"emergency_brakes\": %llu, "
+        "\"emergency_brakes\": %llu, \"hard_brakes\": %llu, "
         "\"min_gap\": %.3f, \"mean_travel_time\": %.2f, \"mean_time_loss\": %.2f}\n",
         a.net.c_str(), a.threads, sim.time(), seconds(i0, i1), wall,
         static_cast<unsigned long long>(c.vehicleUpdates),
@@ -211,8 +211,8 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(c.arrived), static_cast<unsigned long long>(c.running),
         static_cast<unsigned long long>(c.pending), maxRunning, static_cast<unsigned long long>(c.teleports),
         static_cast<unsigned long long>(c.removed), static_cast<unsigned long long>(c.noRoute),
-        static_cast<unsigned long long>(c.emergencyBrakes), std::isfinite(minGap) ? minGap : 1e9,
-        done > 0 ? travel / static_cast<double>(done) : 0.0,
+        static_cast<unsigned long long>(c.emergencyBrakes), static_cast<unsigned long long>(c.hardBrakes),
+        std::isfinite(minGap) ? minGap : 1e9, done > 0 ? travel / static_cast<double>(done) : 0.0,
         done > 0 ? loss / static_cast<double>(done) : 0.0);
     return 0;
 }

@@ -602,9 +602,12 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     js["file"] = spec->file;
     js["seed"] = spec->seed;
     js["duration_s"] = spec->duration;
-    js["trips"] = {{"total", tripCount},   {"inserted", c.inserted},   {"arrived", c.arrived},
-                   {"running", c.running}, {"pending", c.pending},     {"no_route", c.noRoute},
-                   {"removed", c.removed}, {"teleports", c.teleports}, {"reroutes", c.reroutes}};
+    js["trips"] = {{"total", tripCount},         {"inserted", c.inserted},
+                   {"arrived", c.arrived},       {"running", c.running},
+                   {"pending", c.pending},       {"no_route", c.noRoute},
+                   {"removed", c.removed},       {"teleports", c.teleports},
+                   {"reroutes", c.reroutes},     {"emergency_brakes", c.emergencyBrakes},
+                   {"hard_brakes", c.hardBrakes}};
     js["mean_travel_time_s"] = done > 0 ? ttSum / done : 0.0;
     js["mean_time_loss_s"] = done > 0 ? lossSum / done : 0.0;
     js["mean_waiting_time_s"] = done > 0 ? waitSum / done : 0.0;

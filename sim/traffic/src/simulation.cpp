@@ -281,9 +281,11 @@ void Simulation::Impl::step() {
         debugGaps("lanechange");
         requestEntries();
         emergencyCount.store(0);
+        hardBrakeCount.store(0);
         moveVehicles();
     });
     counters.emergencyBrakes += emergencyCount.load();
+    counters.hardBrakes += hardBrakeCount.load();
     applyMoves();
     debugGaps("move");
     teleportStuck();

@@ -288,6 +288,7 @@ struct Simulation::Impl {
     void moveVehicles();
 
     std::atomic<std::uint64_t> emergencyCount{0};
+    std::atomic<std::uint64_t> hardBrakeCount{0};
 
     /// Applies the moves: lane lists rebuilt (staying vehicles keep their order, entrants go to
     /// the back: at most one per lane per step), arrivals recorded, statistics accumulated.

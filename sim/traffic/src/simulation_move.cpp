@@ -113,10 +113,16 @@ void Simulation::Impl::moveVehicles() {
                                  "maxSafe %.2f a %.2f\n",
                                  now(), v, l, int(ob.found), ob.gap, ob.speed, cap, ob.maxSafe, a);
                 }
-                vNew = std::min(vNew, ob.maxSafe);
-                vNew = std::min(vNew, std::max(0.0, cap) / dt);  // never past the obstacle
+                // The speed safety forces (the speed limit ahead and never passing the obstacle),
+                // whatever the car-following model wishes.
+                const double vSafe = std::min(ob.maxSafe, std::max(0.0, cap) / dt);
+                vNew = std::min(vNew, vSafe);
                 if (vNew < sp - t.emergencyDecel * dt - 1e-9) {
-                    // Counted, not prevented: safety comes first.
+                    hardBrakeCount.fetch_add(1, std::memory_order_relaxed);
+                }
+                if (vSafe < sp - t.emergencyDecel * dt - 1e-9) {
+                    // Counted, not prevented: safety comes first. As SUMO's emergency braking
+                    // warnings: the braking the situation forces, not the braking IDM prefers.
                     emergencyCount.fetch_add(1, std::memory_order_relaxed);
                     if (debugGapsOn) {
                         std::fprintf(stderr,

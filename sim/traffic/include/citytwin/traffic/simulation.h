@@ -56,8 +56,13 @@ struct Counters {
     std::uint64_t noRoute = 0;  ///< trips never inserted because no path exists
     std::uint64_t teleports = 0;
     std::uint64_t reroutes = 0;
-    std::uint64_t emergencyBrakes = 0;  ///< decelerations harder than the type's emergency decel
-    std::uint64_t vehicleUpdates = 0;   ///< vehicle x steps
+    /// Steps in which safety (never passing the vehicle, stop line or lane end ahead) forced a
+    /// deceleration harder than the type's emergency decel: SUMO's "emergency braking".
+    std::uint64_t emergencyBrakes = 0;
+    /// Steps with a deceleration harder than the emergency decel for any reason, including
+    /// IDM's own braking term at short gaps (>= emergencyBrakes).
+    std::uint64_t hardBrakes = 0;
+    std::uint64_t vehicleUpdates = 0;  ///< vehicle x steps
     std::uint64_t laneChanges = 0;
     std::uint64_t pending = 0;  ///< departed but not yet inserted (no space)
     std::uint64_t running = 0;  ///< on the network now; inserted == arrived + running + removed
