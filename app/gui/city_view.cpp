@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 #include <QElapsedTimer>
@@ -62,6 +63,16 @@ struct CityViewPrivate {
     QPointF pressPos;  ///< where the left button went down (logical pixels)
     bool clickCandidate = false;
 
+    // Camera motion: a flight between two poses, and the vehicle followed.
+    struct Flight {
+        bool active = false;
+        CameraPose from;
+        CameraPose to;
+        double start = 0.0;     ///< s on `clock`
+        double duration = 0.0;  ///< s
+    } flight;
+    std::optional<std::uint32_t> follow;  ///< the trip followed
+
     [[nodiscard]] osgGA::EventQueue* queue() const { return window->getEventQueue(); }
     [[nodiscard]] double now() const { return static_cast<double>(clock.nsecsElapsed()) * 1e-9; }
     [[nodiscard]] double alpha() const {
@@ -116,6 +127,61 @@ std::vector<render::VehicleInstance> toInstances(const std::vector<VehicleSnap>&
         out.push_back({v.x, v.y, v.z, v.heading, v.vclass});
     }
     return out;
+}
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+
+/// The manipulator's rotation for a heading and tilt: tilt about the camera's x axis first
+/// (0 looks straight down with north up), then turn about the vertical. OSG composes quaternions
+/// left to right: q1 * q2 rotates by q1, then by q2.
+osg::Quat rotationOf(const CameraPose& pose) {
+    return osg::Quat(pose.tilt * kDeg, osg::Vec3d(1, 0, 0)) *
+           osg::Quat(-pose.heading * kDeg, osg::Vec3d(0, 0, 1));
+}
+
+CameraPose poseOf(const osgGA::OrbitManipulator& m) {
+    CameraPose pose;
+    const osg::Vec3d c = m.getCenter();
+    pose.cx = c.x();
+    pose.cy = c.y();
+    pose.cz = c.z();
+    pose.distance = m.getDistance();
+    const osg::Quat& q = m.getRotation();
+    // The camera's x axis stays horizontal (the horizon is level): it gives the heading; the
+    // direction of view (-z) gives the tilt.
+    const osg::Vec3d side = q * osg::Vec3d(1, 0, 0);
+    const osg::Vec3d forward = q * osg::Vec3d(0, 0, -1);
+    pose.heading = std::fmod(-std::atan2(side.y(), side.x()) / kDeg + 720.0, 360.0);
+    pose.tilt = std::acos(std::clamp(-forward.z(), -1.0, 1.0)) / kDeg;
+    return pose;
+}
+
+/// The pose of a camera at `eye` looking at `center` with `up` roughly up.
+CameraPose poseFromLookAt(const osg::Vec3d& eye, const osg::Vec3d& center, const osg::Vec3d& up) {
+    CameraPose pose;
+    pose.cx = center.x();
+    pose.cy = center.y();
+    pose.cz = center.z();
+    osg::Vec3d f = center - eye;
+    pose.distance = f.length();
+    f.normalize();
+    pose.tilt = std::acos(std::clamp(-f.z(), -1.0, 1.0)) / kDeg;
+    const double horizontal = std::hypot(f.x(), f.y());
+    const double heading = horizontal > 1e-6 ? std::atan2(f.x(), f.y()) : std::atan2(up.x(), up.y());
+    pose.heading = std::fmod(heading / kDeg + 720.0, 360.0);
+    return pose;
+}
+
+void applyPose(osgGA::OrbitManipulator& m, const CameraPose& pose) {
+    m.setCenter(osg::Vec3d(pose.cx, pose.cy, pose.cz));
+    m.setRotation(rotationOf(pose));
+    m.setDistance(std::max(pose.distance, 1.0));
+}
+
+/// The ground height at a point of the city (0 without terrain).
+double groundAt(const CityModel& city, Vec2 at) {
+    const double z = city.terrain.sample(at);
+    return std::isfinite(z) ? z : 0.0;
 }
 
 int osgButton(Qt::MouseButton button) {
@@ -241,6 +307,8 @@ void CityView::setCity(std::shared_ptr<const CityModel> city, std::shared_ptr<re
     p.from.clear();
     p.displayed.clear();
     p.applyVisibility();
+    p.flight.active = false;
+    stopFollowing();
     resetCamera();
 }
 
@@ -311,8 +379,19 @@ CityView::RoadColoring CityView::roadColoring() const {
     return m_impl->coloring;
 }
 
-void CityView::showSnapshot(std::shared_ptr<const SimSnapshot> snapshot) {
+void CityView::showSnapshot(std::shared_ptr<const SimSnapshot> snapshot, bool animate) {
     CityViewPrivate& p = *m_impl;
+    if (snapshot && !animate) {
+        // Exactly this moment, at once: nothing to move from, and the motion counts as done.
+        p.latest = std::move(snapshot);
+        p.from.clear();
+        p.haveFrom = false;
+        p.receivedAt = p.now() - std::max(p.latest->wallPeriod, 0.0) - 1.0;
+        p.linkColorsDirty = true;
+        p.linkColorsAt = -1.0;
+        update();
+        return;
+    }
     if (!snapshot) {
         p.latest.reset();
         p.from.clear();
@@ -340,8 +419,12 @@ void CityView::showSnapshot(std::shared_ptr<const SimSnapshot> snapshot) {
     update();
 }
 
+std::shared_ptr<const SimSnapshot> CityView::snapshotShown() const {
+    return m_impl->latest;
+}
+
 bool CityView::animating() const {
-    return m_impl->latest && m_impl->alpha() < 1.0;
+    return (m_impl->latest && m_impl->alpha() < 1.0) || m_impl->flight.active;
 }
 
 std::optional<QVector3D> CityView::vehicleShown(std::uint32_t trip) const {
@@ -487,7 +570,7 @@ void CityView::select(Selection selection) {
                 break;
         }
     }
-    emit selectionChanged(selection);
+    Q_EMIT selectionChanged(selection);
     update();
 }
 
@@ -509,10 +592,10 @@ render::SceneStats CityView::sceneStats() const {
     return m_impl->scene ? m_impl->scene->stats : render::SceneStats{};
 }
 
-void CityView::resetCamera() {
-    CityViewPrivate& p = *m_impl;
+std::optional<CameraPose> CityView::homePose(bool topDown) const {
+    const CityViewPrivate& p = *m_impl;
     if (!p.city) {
-        return;
+        return std::nullopt;
     }
     // Frame the city for the camera's actual field of view and shape.
     double fovY = 30.0;
@@ -524,30 +607,248 @@ void CityView::resetCamera() {
         aspect = static_cast<double>(width()) / height();
     }
     const render::HomeView home = render::homeView(*p.city, render::SceneOptions{}, fovY, aspect);
-    p.manipulator->setHomePosition(home.eye, home.center, home.up);
-    p.manipulator->home(0.0);
+    CameraPose pose = poseFromLookAt(home.eye, home.center, home.up);
+    if (topDown) {
+        // As far away as the oblique view, straight above its centre, north up.
+        pose.heading = 0.0;
+        pose.tilt = 0.0;
+    }
+    return pose;
+}
+
+void CityView::resetCamera(bool animate) {
+    CityViewPrivate& p = *m_impl;
+    const std::optional<CameraPose> home = homePose(false);
+    if (!home) {
+        return;
+    }
+    if (animate) {
+        flyTo(*home);
+        return;
+    }
+    // Also the manipulator's home (Space).
+    p.manipulator->setHomePosition(
+        osg::Vec3d(home->cx, home->cy, home->cz) + rotationOf(*home) * osg::Vec3d(0, 0, home->distance),
+        osg::Vec3d(home->cx, home->cy, home->cz), rotationOf(*home) * osg::Vec3d(0, 1, 0));
+    p.flight.active = false;
+    stopFollowing();
+    setCameraPose(*home);
+}
+
+void CityView::topDownView(bool animate) {
+    const std::optional<CameraPose> pose = homePose(true);
+    if (!pose) {
+        return;
+    }
+    if (animate) {
+        flyTo(*pose);
+    } else {
+        m_impl->flight.active = false;
+        stopFollowing();
+        setCameraPose(*pose);
+    }
+}
+
+void CityView::lookStraightDown() {
+    if (!m_impl->city) {
+        return;
+    }
+    CameraPose pose = cameraPose();
+    pose.heading = 0.0;
+    pose.tilt = 0.0;
+    flyTo(pose);
+}
+
+void CityView::lookOblique() {
+    if (!m_impl->city) {
+        return;
+    }
+    CameraPose pose = cameraPose();
+    pose.tilt = 50.0;
+    flyTo(pose);
+}
+
+CameraPose CityView::cameraPose() const {
+    return poseOf(*m_impl->manipulator);
+}
+
+void CityView::setCameraPose(const CameraPose& pose) {
+    m_impl->flight.active = false;
+    applyPose(*m_impl->manipulator, pose);
     update();
 }
 
-void CityView::topDownView() {
+void CityView::flyTo(const CameraPose& pose, double seconds) {
     CityViewPrivate& p = *m_impl;
-    if (!p.city) {
+    stopFollowing();
+    if (seconds <= 0.0) {
+        setCameraPose(pose);
         return;
     }
-    double fovY = 30.0;
-    double aspect = 1.6;
-    double zNear = 1.0;
-    double zFar = 1e4;
-    p.viewer->getCamera()->getProjectionMatrixAsPerspective(fovY, aspect, zNear, zFar);
-    if (height() > 0) {
-        aspect = static_cast<double>(width()) / height();
-    }
-    const render::HomeView home = render::homeView(*p.city, render::SceneOptions{}, fovY, aspect);
-    // As far away as the oblique view, straight above its centre (a hair south, so "up" is north).
-    const double dist = (home.eye - home.center).length();
-    const osg::Vec3d eye = home.center + osg::Vec3d(0.0, -0.001 * dist, dist);
-    p.manipulator->setTransformation(eye, home.center, osg::Vec3d(0.0, 1.0, 0.0));
+    p.flight.active = true;
+    p.flight.from = cameraPose();
+    p.flight.to = pose;
+    p.flight.start = p.now();
+    p.flight.duration = seconds;
     update();
+}
+
+bool CityView::cameraFlying() const {
+    return m_impl->flight.active;
+}
+
+QVector3D CityView::cameraCenter() const {
+    const osg::Vec3d c = m_impl->manipulator->getCenter();
+    return {static_cast<float>(c.x()), static_cast<float>(c.y()), static_cast<float>(c.z())};
+}
+
+std::optional<CameraPose> CityView::poseFor(Selection selection) const {
+    const CityViewPrivate& p = *m_impl;
+    if (!p.city) {
+        return std::nullopt;
+    }
+    const CityModel& city = *p.city;
+    double x = 0.0;
+    double y = 0.0;
+    double z = 0.0;
+    double radius = 0.0;  // m, about half the object's size
+    switch (selection.kind) {
+        case Selection::Kind::Building: {
+            if (selection.id >= city.buildings.count()) {
+                return std::nullopt;
+            }
+            const Vec2 c = city.buildings.centroid[selection.id];
+            x = c.x;
+            y = c.y;
+            z = groundAt(city, c) + 0.5 * city.buildings.height[selection.id];
+            radius = std::max(std::sqrt(static_cast<double>(city.buildings.area[selection.id])),
+                              static_cast<double>(city.buildings.height[selection.id]));
+            break;
+        }
+        case Selection::Kind::Link: {
+            if (selection.id >= city.roads.linkCount()) {
+                return std::nullopt;
+            }
+            Box2 box;
+            for (const Vec2 v : city.roads.shape(LinkId(selection.id))) {
+                box.add(v);
+            }
+            const Vec2 c{0.5 * (box.min.x + box.max.x), 0.5 * (box.min.y + box.max.y)};
+            x = c.x;
+            y = c.y;
+            z = groundAt(city, c);
+            radius = 0.5 * std::hypot(box.max.x - box.min.x, box.max.y - box.min.y);
+            break;
+        }
+        case Selection::Kind::Junction: {
+            if (selection.id >= city.roads.nodeCount()) {
+                return std::nullopt;
+            }
+            const Vec2 c = city.roads.nodePos[selection.id];
+            x = c.x;
+            y = c.y;
+            z = groundAt(city, c);
+            radius = 20.0;
+            break;
+        }
+        case Selection::Kind::Facility: {
+            if (selection.id >= city.facilities.count()) {
+                return std::nullopt;
+            }
+            const Vec2 c = city.facilities.position[selection.id];
+            x = c.x;
+            y = c.y;
+            z = groundAt(city, c);
+            radius = 30.0;
+            break;
+        }
+        case Selection::Kind::Vehicle: {
+            const VehicleSnap* v = findVehicle(p.displayed, selection.id);
+            if (v == nullptr && p.latest) {
+                v = p.latest->find(selection.id);
+            }
+            if (v == nullptr) {
+                return std::nullopt;
+            }
+            x = v->x;
+            y = v->y;
+            z = v->z;
+            radius = 10.0;
+            break;
+        }
+        case Selection::Kind::None:
+            return std::nullopt;
+    }
+    CameraPose pose = cameraPose();
+    pose.cx = x;
+    pose.cy = y;
+    pose.cz = z;
+    // The object in the middle third of the view (30 degrees of field of view), with its
+    // surroundings around it.
+    pose.distance = std::clamp(7.0 * radius, 150.0, 4000.0);
+    // Oblique, but not from the side (where nearer buildings would hide it).
+    pose.tilt = std::clamp(pose.tilt, 0.0, 55.0);
+    return pose;
+}
+
+bool CityView::flyToObject(Selection selection, double seconds) {
+    const std::optional<CameraPose> pose = poseFor(selection);
+    if (!pose) {
+        return false;
+    }
+    flyTo(*pose, seconds);
+    return true;
+}
+
+bool CityView::followVehicle(std::uint32_t trip) {
+    CityViewPrivate& p = *m_impl;
+    const std::optional<CameraPose> pose = poseFor({Selection::Kind::Vehicle, trip});
+    if (!pose) {
+        return false;
+    }
+    // Fly there (keeping the distance when already close), then stay on it.
+    CameraPose target = *pose;
+    target.distance = std::min(cameraPose().distance, 400.0);
+    flyTo(target);
+    p.follow = trip;
+    Q_EMIT followingChanged(true);
+    update();
+    return true;
+}
+
+void CityView::stopFollowing() {
+    if (m_impl->follow) {
+        m_impl->follow.reset();
+        Q_EMIT followingChanged(false);
+    }
+}
+
+std::optional<std::uint32_t> CityView::followedVehicle() const {
+    return m_impl->follow;
+}
+
+void CityView::advanceCamera() {
+    CityViewPrivate& p = *m_impl;
+    if (p.follow) {
+        const VehicleSnap* v = findVehicle(p.displayed, *p.follow);
+        if (v == nullptr) {
+            stopFollowing();  // arrived (or gone with a new run)
+        } else if (p.flight.active) {
+            // Flying in: aim at where the vehicle is now.
+            p.flight.to.cx = v->x;
+            p.flight.to.cy = v->y;
+            p.flight.to.cz = v->z;
+        } else {
+            p.manipulator->setCenter(osg::Vec3d(v->x, v->y, v->z));
+        }
+    }
+    if (p.flight.active) {
+        const double t = p.flight.duration > 0.0 ? (p.now() - p.flight.start) / p.flight.duration : 1.0;
+        applyPose(*p.manipulator, interpolatePose(p.flight.from, p.flight.to, easeInOut(t)));
+        if (t >= 1.0) {
+            p.flight.active = false;
+        }
+    }
 }
 
 void CityView::zoomBy(double factor) {
@@ -590,8 +891,12 @@ void CityView::paintGL() {
     // QOpenGLWidget renders into its own framebuffer object, which changes on resize.
     m_impl->window->setDefaultFboId(defaultFramebufferObject());
     updateDynamicLayers();
+    advanceCamera();
     m_impl->viewer->frame();
-    emit frameRendered(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+    if (m_impl->flight.active) {
+        update();  // the next frame of the flight
+    }
+    Q_EMIT frameRendered(static_cast<double>(timer.nsecsElapsed()) / 1e6);
 }
 
 void CityView::mousePressEvent(QMouseEvent* event) {
@@ -601,6 +906,11 @@ void CityView::mousePressEvent(QMouseEvent* event) {
     if (button == 1 && (event->modifiers() & Qt::ShiftModifier)) {
         m_impl->shiftPan = true;
         button = 2;
+    }
+    // Input takes the camera over: a flight ends where it is; a pan ends following.
+    m_impl->flight.active = false;
+    if (button == 2) {
+        stopFollowing();
     }
     // A left press may become a click (selection) if the mouse does not move before release.
     m_impl->clickCandidate = button == 1;
@@ -629,10 +939,20 @@ void CityView::mouseReleaseEvent(QMouseEvent* event) {
 }
 
 void CityView::mouseDoubleClickEvent(QMouseEvent* event) {
+    // A double click on an object selects it and flies there; OSG does not see it (its
+    // manipulators would start their own animation).
+    if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier) == 0) {
+        const Selection hit = pickAt(event->position());
+        if (!hit.empty()) {
+            select(hit);
+            flyToObject(hit);
+        }
+    }
+    // Qt sends a release after this; the manipulator must have seen a press for it.
     const double dpr = devicePixelRatioF();
-    m_impl->queue()->mouseDoubleButtonPress(static_cast<float>(event->position().x() * dpr),
-                                            static_cast<float>(event->position().y() * dpr),
-                                            osgButton(event->button()));
+    m_impl->queue()->mouseButtonPress(static_cast<float>(event->position().x() * dpr),
+                                      static_cast<float>(event->position().y() * dpr),
+                                      osgButton(event->button()));
     update();
 }
 
@@ -651,6 +971,7 @@ void CityView::wheelEvent(QWheelEvent* event) {
     if (delta == 0) {
         return;
     }
+    m_impl->flight.active = false;
     m_impl->queue()->mouseScroll(delta > 0 ? osgGA::GUIEventAdapter::SCROLL_UP
                                            : osgGA::GUIEventAdapter::SCROLL_DOWN);
     update();
@@ -661,6 +982,10 @@ void CityView::keyPressEvent(QKeyEvent* event) {
     if (key == 0) {
         QOpenGLWidget::keyPressEvent(event);
         return;
+    }
+    m_impl->flight.active = false;
+    if (event->key() == Qt::Key_Space) {
+        stopFollowing();  // home
     }
     setModifiers(*m_impl->queue(), event->modifiers());
     m_impl->queue()->keyPress(key);

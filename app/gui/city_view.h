@@ -9,6 +9,7 @@
 #include <QOpenGLWidget>
 #include <QVector3D>
 
+#include "camera_pose.h"
 #include "citytwin/render/scene_stats.h"
 #include "selection.h"
 
@@ -30,7 +31,13 @@ struct SimSnapshot;
 
 /// Shows one city at a time and lets the user orbit (left drag), pan (middle or Shift + left
 /// drag), zoom (right drag or wheel) and go home (Space); a click (press and release without
-/// moving) selects the object under the cursor. Renders on demand, only after input or changes.
+/// moving) selects the object under the cursor, a double click selects it and flies to it.
+/// Renders on demand, only after input or changes (and every frame while the camera flies).
+///
+/// Camera: flyTo() moves the camera smoothly to a pose (CameraPose, interpolatePose) over about
+/// 0.6 s; any mouse or key input ends a flight where it is. followVehicle() keeps the camera
+/// centred on a vehicle as it is drawn (between snapshots too) until it arrives, the user pans,
+/// another flight starts or stopFollowing() is called.
 ///
 /// Traffic: showSnapshot() hands the view the simulation's newest published snapshot; the view
 /// draws the vehicles moving smoothly from the previous snapshot's positions to the new ones over
@@ -73,9 +80,14 @@ public:
 
     /// Shows the vehicles and link speeds of `snapshot` (null: no traffic). The view keeps it and
     /// the one before, to move vehicles smoothly between them.
-    void showSnapshot(std::shared_ptr<const SimSnapshot> snapshot);
-    /// True while vehicles are still moving towards the newest snapshot's positions: the owner
-    /// should keep calling update() (a timer) until this turns false.
+    /// With `animate` false the vehicles are drawn exactly where the snapshot has them, at once
+    /// (a recorded moment of the timeline, not the next step of the run).
+    void showSnapshot(std::shared_ptr<const SimSnapshot> snapshot, bool animate = true);
+    /// The snapshot whose vehicles are drawn (null: none).
+    [[nodiscard]] std::shared_ptr<const SimSnapshot> snapshotShown() const;
+    /// True while vehicles are still moving towards the newest snapshot's positions, or the
+    /// camera flies or follows a moving vehicle: the owner should keep calling update() (a
+    /// timer) until this turns false.
     [[nodiscard]] bool animating() const;
     /// Vehicles drawn in the last frame.
     [[nodiscard]] std::size_t vehiclesDrawn() const;
@@ -92,10 +104,41 @@ public:
     /// Where a world point appears in the widget (logical pixels); nullopt when behind the camera.
     [[nodiscard]] std::optional<QPointF> projectToWidget(QVector3D world) const;
 
-    /// Moves the camera back to the oblique overview of the whole city.
-    void resetCamera();
+    /// Moves the camera back to the oblique overview of the whole city (with `animate`, in a
+    /// flight).
+    void resetCamera(bool animate = false);
     /// Looks straight down on the whole city.
-    void topDownView();
+    void topDownView(bool animate = false);
+    /// Flies to look straight down on the point looked at now (north up), from as far.
+    void lookStraightDown();
+    /// Flies to the oblique view (50 degrees from straight down) of the point looked at now.
+    void lookOblique();
+
+    /// Seconds a camera flight takes by default.
+    static constexpr double kFlightSeconds = 0.6;
+    /// The camera's pose now.
+    [[nodiscard]] CameraPose cameraPose() const;
+    /// Puts the camera at `pose` at once (ending a flight).
+    void setCameraPose(const CameraPose& pose);
+    /// Moves the camera smoothly (eased) to `pose` over `seconds`; 0 jumps. Stops following.
+    void flyTo(const CameraPose& pose, double seconds = kFlightSeconds);
+    /// True while a flight is under way.
+    [[nodiscard]] bool cameraFlying() const;
+    /// The pose that frames an object of the city shown (or a vehicle as drawn), from the
+    /// current heading; nullopt when there is no such object (or the vehicle is not on the road).
+    [[nodiscard]] std::optional<CameraPose> poseFor(Selection selection) const;
+    /// Flies to an object (poseFor); false when there is none.
+    bool flyToObject(Selection selection, double seconds = kFlightSeconds);
+    /// The point the camera looks at and orbits (m).
+    [[nodiscard]] QVector3D cameraCenter() const;
+
+    /// Keeps the camera centred on the vehicle of `trip` wherever it is drawn, flying there first;
+    /// false (and nothing changes) when it is not on the road now.
+    bool followVehicle(std::uint32_t trip);
+    /// Stops following (no-op when not following).
+    void stopFollowing();
+    /// The trip followed, nullopt when none.
+    [[nodiscard]] std::optional<std::uint32_t> followedVehicle() const;
     /// Moves the camera `factor` times as far from the point it looks at (< 1: closer).
     void zoomBy(double factor);
     /// Where the camera is, in the city's local frame (m; x east, y north, z up). Input moves
@@ -106,11 +149,14 @@ public:
     /// The colour of empty sky, the view's clear colour.
     [[nodiscard]] static QColor clearColor();
 
-signals:
+Q_SIGNALS:
     /// After each frame: how long the frame took, in ms.
     void frameRendered(double milliseconds);
     /// The selection changed (by a click or select()).
     void selectionChanged(ct::gui::Selection selection);
+    /// Following a vehicle started (true) or ended (false: arrival, a pan, another flight, a new
+    /// city or stopFollowing()).
+    void followingChanged(bool following);
 
 protected:
     void initializeGL() override;
@@ -127,6 +173,10 @@ protected:
 
 private:
     void updateDynamicLayers();
+    /// Moves the camera for this frame: the flight under way and the vehicle followed.
+    void advanceCamera();
+    /// The home view (oblique overview) as a pose, and its top-down twin.
+    [[nodiscard]] std::optional<CameraPose> homePose(bool topDown) const;
 
     std::unique_ptr<CityViewPrivate> m_impl;
     Selection m_selection;

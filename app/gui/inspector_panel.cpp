@@ -1,14 +1,25 @@
 #include "inspector_panel.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QTimeZone>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include "citytwin/sim/city_model.h"
 #include "scenario_session.h"
+#include "sim_history.h"
 #include "sim_snapshot.h"
 
 namespace ct::gui {
@@ -16,6 +27,26 @@ namespace ct::gui {
 namespace {
 
 using Rows = std::vector<std::pair<QString, QString>>;
+
+/// A time of day (s) on a chart's x axis: ms on a fixed day in UTC (as the dashboard does).
+qreal axisMs(double secondsOfDay) {
+    static const qint64 day = QDateTime(QDate(2000, 1, 1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+    return static_cast<qreal>(day) + secondsOfDay * 1000.0;
+}
+
+/// A round upper bound for an axis holding values up to `v`.
+double niceMax(double v) {
+    if (!(v > 0.0)) {
+        return 1.0;
+    }
+    const double p = std::pow(10.0, std::floor(std::log10(v)));
+    for (const double m : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
+        if (v <= m * p) {
+            return m * p;
+        }
+    }
+    return 10.0 * p;
+}
 
 QString num(double v, int decimals = 0) {
     return QString::number(v, 'f', decimals);
@@ -208,15 +239,178 @@ InspectorPanel::InspectorPanel(QWidget* parent) : QWidget(parent) {
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     layout->addWidget(m_tree, 1);
+
+    auto* buttons = new QHBoxLayout;
+    m_flyTo = new QPushButton(tr("Fly to"), this);
+    m_flyTo->setToolTip(tr("Fly the camera to this object (or double-click it in the view)"));
+    m_follow = new QPushButton(tr("Follow"), this);
+    m_follow->setCheckable(true);
+    m_follow->setToolTip(tr("Keep the camera on this vehicle until it arrives or you pan (F)"));
+    buttons->addWidget(m_flyTo);
+    buttons->addWidget(m_follow);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    connect(m_flyTo, &QPushButton::clicked, this, &InspectorPanel::flyToRequested);
+    connect(m_follow, &QPushButton::toggled, this, &InspectorPanel::followToggled);
+
+    // The history of the object over the run.
+    m_chart = new QChart;
+    m_chart->legend()->setVisible(true);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(2, 2, 2, 2));
+    m_chart->setBackgroundRoundness(0);
+    QFont titleFont = m_chart->titleFont();
+    titleFont.setPointSizeF(std::max(7.0, titleFont.pointSizeF() * 0.9));
+    titleFont.setBold(true);
+    m_chart->setTitleFont(titleFont);
+    m_x = new QDateTimeAxis;
+    m_x->setFormat(QStringLiteral("HH:mm"));
+    m_x->setTickCount(4);
+    QFont axisFont = m_x->labelsFont();
+    axisFont.setPointSizeF(std::max(6.5, axisFont.pointSizeF() * 0.8));
+    m_x->setLabelsFont(axisFont);
+    m_chart->addAxis(m_x, Qt::AlignBottom);
+    const QColor colours[2] = {QColor(30, 110, 200), QColor(220, 110, 20)};
+    for (int i = 0; i < 2; ++i) {
+        m_series[i] = new QLineSeries;
+        QPen pen(colours[i]);
+        pen.setWidthF(2.0);
+        m_series[i]->setPen(pen);
+        m_chart->addSeries(m_series[i]);
+        m_y[i] = new QValueAxis;
+        m_y[i]->setLabelFormat(QStringLiteral("%g"));
+        m_y[i]->setTickCount(3);
+        m_y[i]->setLabelsFont(axisFont);
+        m_y[i]->setLabelsColor(colours[i]);
+        m_chart->addAxis(m_y[i], i == 0 ? Qt::AlignLeft : Qt::AlignRight);
+        m_series[i]->attachAxis(m_x);
+        m_series[i]->attachAxis(m_y[i]);
+    }
+    QFont legendFont = m_chart->legend()->font();
+    legendFont.setPointSizeF(std::max(6.5, legendFont.pointSizeF() * 0.8));
+    m_chart->legend()->setFont(legendFont);
+    m_chartView = new QChartView(m_chart, this);
+    m_chartView->setObjectName(QStringLiteral("inspectorChart"));
+    m_chartView->setRenderHint(QPainter::Antialiasing);
+    m_chartView->setMinimumHeight(170);
+    layout->addWidget(m_chartView);
     clear();
 }
 
+void InspectorPanel::setFollowing(bool following) {
+    const QSignalBlocker block(m_follow);
+    m_follow->setChecked(following);
+}
+
+QString InspectorPanel::chartTitle() const {
+    return m_chartView->isHidden() ? QString() : m_chart->title();
+}
+
+QList<QPointF> InspectorPanel::chartPoints(int series) const {
+    return series == 0 || series == 1 ? m_points[series] : QList<QPointF>{};
+}
+
+void InspectorPanel::updateChart(Selection selection, const SimHistory* history) {
+    using Kind = Selection::Kind;
+    const bool charted =
+        history != nullptr && history->size() > 0 &&
+        (selection.kind == Kind::Link || selection.kind == Kind::Vehicle || selection.kind == Kind::Junction);
+    if (!charted) {
+        m_chartView->hide();
+        m_chart->setTitle(QString());
+        m_points[0].clear();
+        m_points[1].clear();
+        m_charted = {};
+        return;
+    }
+    // Redraw only when something new was recorded or another object is shown.
+    if (selection == m_charted && history->size() == m_chartedRecords &&
+        history->times().back() == m_chartedTime) {
+        return;
+    }
+    m_charted = selection;
+    m_chartedRecords = history->size();
+    m_chartedTime = history->times().back();
+
+    QList<QPointF> points[2];
+    QString names[2];
+    QString title;
+    const std::vector<double>& times = history->times();
+    switch (selection.kind) {
+        case Kind::Link: {
+            const std::vector<float> v = history->linkSpeeds(selection.id);
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                if (std::isfinite(v[i])) {
+                    points[0].append({times[i], 3.6 * v[i]});
+                }
+            }
+            title = tr("Mean speed over the run");
+            names[0] = tr("km/h");
+            break;
+        }
+        case Kind::Junction: {
+            const std::vector<float> q = history->junctionQueue(selection.id);
+            for (std::size_t i = 0; i < q.size(); ++i) {
+                points[0].append({times[i], q[i]});
+            }
+            title = tr("Queue over the run");
+            names[0] = tr("vehicles standing");
+            break;
+        }
+        case Kind::Vehicle: {
+            if (const auto* trace = history->vehicle(selection.id)) {
+                for (const SimHistory::VehiclePoint& p : *trace) {
+                    points[0].append({p.time, 3.6 * p.speed});
+                    points[1].append({p.time, p.delay});
+                }
+            }
+            title = tr("Speed and delay over the trip");
+            names[0] = tr("speed, km/h");
+            names[1] = tr("delay, s");
+            break;
+        }
+        default:
+            break;
+    }
+    // The chart draws clock times; the points keep simulated seconds (for tests and tooltips).
+    double xMin = points[0].isEmpty() ? times.front() : points[0].front().x();
+    double xMax = points[0].isEmpty() ? times.back() : points[0].back().x();
+    if (xMax - xMin < 60.0) {
+        xMax = xMin + 60.0;
+    }
+    for (int i = 0; i < 2; ++i) {
+        m_points[i] = points[i];
+        QList<QPointF> drawn;
+        drawn.reserve(points[i].size());
+        double yMax = 0.0;
+        for (const QPointF& p : points[i]) {
+            drawn.append({axisMs(history->clockStart() + p.x()), p.y()});
+            yMax = std::max(yMax, p.y());
+        }
+        m_series[i]->replace(drawn);
+        m_series[i]->setName(names[i]);
+        m_series[i]->setVisible(!names[i].isEmpty());
+        m_y[i]->setVisible(!names[i].isEmpty());
+        m_y[i]->setRange(0.0, niceMax(yMax));
+    }
+    m_x->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(axisMs(history->clockStart() + xMin)),
+                                                 QTimeZone::utc()),
+                  QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(axisMs(history->clockStart() + xMax)),
+                                                 QTimeZone::utc()));
+    m_chart->setTitle(points[0].isEmpty() ? tr("%1: nothing recorded yet").arg(title) : title);
+    m_chartView->show();
+}
+
 void InspectorPanel::clear() {
-    setRows(tr("Nothing selected. Click a building, road, vehicle or facility."), {});
+    setRows(tr("Nothing selected. Click a building, road, vehicle or facility, or search (Ctrl+F)."), {});
+    m_flyTo->setEnabled(false);
+    m_follow->setEnabled(false);
+    setFollowing(false);
+    updateChart({}, nullptr);
 }
 
 void InspectorPanel::inspect(Selection selection, const CityModel* city, const ScenarioSession* session,
-                             const SimSnapshot* snapshot) {
+                             const SimSnapshot* snapshot, const SimHistory* history) {
     if (city == nullptr || selection.empty()) {
         clear();
         return;
@@ -248,6 +442,12 @@ void InspectorPanel::inspect(Selection selection, const CityModel* city, const S
             break;
     }
     setRows(heading, rows);
+    const bool onRoad = selection.kind == Selection::Kind::Vehicle && snapshot != nullptr &&
+                        snapshot->find(selection.id) != nullptr;
+    m_flyTo->setEnabled(!rows.empty() && (selection.kind != Selection::Kind::Vehicle || onRoad));
+    m_follow->setEnabled(onRoad || m_follow->isChecked());
+    m_follow->setVisible(selection.kind == Selection::Kind::Vehicle);
+    updateChart(selection, session != nullptr ? history : nullptr);
 }
 
 void InspectorPanel::setRows(const QString& heading, const Rows& rows) {

@@ -2,12 +2,20 @@
 /// The Inspector dock: the attributes of the selected object, from the city model (GIS data) and
 /// the latest simulation snapshot (live state).
 
+#include <QList>
+#include <QPointF>
 #include <QWidget>
 
 #include "selection.h"
 
+class QChart;
+class QChartView;
+class QDateTimeAxis;
 class QLabel;
+class QLineSeries;
+class QPushButton;
 class QTreeWidget;
+class QValueAxis;
 
 namespace ct {
 struct CityModel;
@@ -15,10 +23,14 @@ struct CityModel;
 
 namespace ct::gui {
 
+class SimHistory;
 struct ScenarioSession;
 struct SimSnapshot;
 
 /// GUI thread only. inspect() may be called again with newer snapshots: rows are updated in place.
+/// Below the rows: "Fly to" (any object) and "Follow" (a vehicle on the road), and with a
+/// scenario a small chart of the object's history over the run (SimHistory): a link's mean
+/// speed, a vehicle's speed and delay over its trip, a junction's queue.
 class InspectorPanel : public QWidget {
     Q_OBJECT
 public:
@@ -26,9 +38,20 @@ public:
 
     /// Shows `selection` of `city`. `session` and `snapshot` add live traffic figures and may be
     /// null (no scenario).
+    /// `history` (may be null) gives the chart.
     void inspect(Selection selection, const CityModel* city, const ScenarioSession* session,
-                 const SimSnapshot* snapshot);
+                 const SimSnapshot* snapshot, const SimHistory* history = nullptr);
     void clear();
+    /// Shows whether the camera follows the vehicle inspected (the Follow button's state).
+    void setFollowing(bool following);
+
+    [[nodiscard]] QPushButton* flyToButton() const { return m_flyTo; }
+    [[nodiscard]] QPushButton* followButton() const { return m_follow; }
+    /// The chart's title, empty when no chart is shown.
+    [[nodiscard]] QString chartTitle() const;
+    /// The points of the chart's first (0) or second (1) curve: x in s of simulated time,
+    /// y in the unit shown (km/h, s, vehicles).
+    [[nodiscard]] QList<QPointF> chartPoints(int series = 0) const;
 
     /// The value shown for an attribute ("" when the attribute is not listed).
     [[nodiscard]] QString value(const QString& attribute) const;
@@ -39,9 +62,27 @@ public:
 private:
     using Rows = std::vector<std::pair<QString, QString>>;
     void setRows(const QString& heading, const Rows& rows);
+    void updateChart(Selection selection, const SimHistory* history);
 
     QLabel* m_heading = nullptr;
     QTreeWidget* m_tree = nullptr;
+    QPushButton* m_flyTo = nullptr;
+    QPushButton* m_follow = nullptr;
+    QChartView* m_chartView = nullptr;
+    QChart* m_chart = nullptr;
+    QLineSeries* m_series[2] = {nullptr, nullptr};
+    QDateTimeAxis* m_x = nullptr;
+    QValueAxis* m_y[2] = {nullptr, nullptr};
+    QList<QPointF> m_points[2];  ///< as charted, x in s of simulated time
+    Selection m_charted;
+    std::size_t m_chartedRecords = 0;
+    double m_chartedTime = -1.0;
+
+Q_SIGNALS:
+    /// "Fly to" was pressed.
+    void flyToRequested();
+    /// "Follow" was toggled.
+    void followToggled(bool follow);
 };
 
 }  // namespace ct::gui

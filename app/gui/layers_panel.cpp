@@ -93,13 +93,13 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent) {
         ++cell;
     }
     connect(m_buildings, &QCheckBox::toggled, this,
-            [this](bool on) { emit layerToggled(CityView::Layer::Buildings, on); });
+            [this](bool on) { Q_EMIT layerToggled(CityView::Layer::Buildings, on); });
     connect(m_vehicles, &QCheckBox::toggled, this,
-            [this](bool on) { emit layerToggled(CityView::Layer::Vehicles, on); });
+            [this](bool on) { Q_EMIT layerToggled(CityView::Layer::Vehicles, on); });
     connect(m_facilities, &QCheckBox::toggled, this,
-            [this](bool on) { emit layerToggled(CityView::Layer::Facilities, on); });
+            [this](bool on) { Q_EMIT layerToggled(CityView::Layer::Facilities, on); });
     connect(m_signals, &QCheckBox::toggled, this,
-            [this](bool on) { emit layerToggled(CityView::Layer::Signals, on); });
+            [this](bool on) { Q_EMIT layerToggled(CityView::Layer::Signals, on); });
     layout->addWidget(layers);
 
     auto* roads = new QGroupBox(tr("Roads coloured by"), this);
@@ -118,7 +118,7 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent) {
     connect(m_bySpeed, &QRadioButton::toggled, this, [this](bool on) {
         m_legend->setEnabled(on);
         m_legend->setVisible(on);
-        emit roadColoringChanged(on ? CityView::RoadColoring::BySpeed : CityView::RoadColoring::ByClass);
+        Q_EMIT roadColoringChanged(on ? CityView::RoadColoring::BySpeed : CityView::RoadColoring::ByClass);
     });
     m_legend->setVisible(false);
     layout->addWidget(roads);

@@ -22,7 +22,7 @@ public:
     void setRoadColoring(CityView::RoadColoring coloring);
     [[nodiscard]] CityView::RoadColoring roadColoring() const;
 
-signals:
+Q_SIGNALS:
     void layerToggled(ct::gui::CityView::Layer layer, bool visible);
     void roadColoringChanged(ct::gui::CityView::RoadColoring coloring);
 

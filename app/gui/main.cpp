@@ -2,11 +2,13 @@
 //   citytwin-gui [vector-source...] [--dem FILE] [--mapping FILE]
 //   citytwin-gui --scenario FILE.json [--play] [--speed X]
 //   ... [--roads class|speed] [--zoom F] [--select KIND:ID]
+//   ... [--search TEXT] [--follow] [--view NAME] [--scrub SECONDS] [--no-settings]
 //   ... [--screenshot FILE.png] [--size WxH] [--screenshot-after SECONDS] [--window] [--click X,Y]
 // Without sources or a scenario it opens the bundled sample city with the morning-peak scenario
 // ready to play.
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -21,8 +23,11 @@
 #include "diagnostics_panel.h"
 #include "layers_panel.h"
 #include "main_window.h"
+#include "search_box.h"
+#include "sim_history.h"
 #include "sim_snapshot.h"
 #include "surface_format.h"
+#include "view_bookmarks.h"
 
 namespace {
 
@@ -47,10 +52,13 @@ bool parseSize(const QString& text, QSize* size) {
 /// as fast as possible), optionally clicks a point of the view, saves the view or the window and
 /// quits.
 void armScreenshot(ct::gui::MainWindow& window, const QString& path, double after, bool wholeWindow,
-                   std::optional<QPointF> click) {
-    auto save = [&window, path, wholeWindow, click] {
-        // Give the window a moment to settle (sizes, the last snapshot, charts) before grabbing.
-        QTimer::singleShot(600, &window, [&window, path, wholeWindow, click] {
+                   std::optional<QPointF> click, std::function<void()> prepare) {
+    auto save = [&window, path, wholeWindow, click, prepare] {
+        // After the other handlers of the load (zoom) have run.
+        QTimer::singleShot(0, &window, prepare);
+        // Give the window a moment to settle (sizes, the last snapshot, charts, a camera flight)
+        // before grabbing.
+        QTimer::singleShot(1200, &window, [&window, path, wholeWindow, click] {
             if (click) {
                 window.view()->select(window.view()->pickAt(*click));
                 QApplication::processEvents();
@@ -95,6 +103,7 @@ int main(int argc, char* argv[]) {
     ct::gui::installDefaultSurfaceFormat();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("CityTwin"));
+    QApplication::setOrganizationName(QStringLiteral("CityTwin"));
     QApplication::setApplicationVersion(QStringLiteral("0.1"));
 
     QCommandLineParser parser;
@@ -116,11 +125,30 @@ int main(int argc, char* argv[]) {
     const QCommandLineOption playOption(QStringLiteral("play"),
                                         QStringLiteral("Start the simulation at once."));
     const QCommandLineOption speedOption(
-        QStringLiteral("speed"), QStringLiteral("Simulated seconds per real second (default 1; 0 = max)."),
+        QStringLiteral("speed"),
+        QStringLiteral("Simulated seconds per real second (default 1 or the last run's; 0 = max)."),
         QStringLiteral("X"), QStringLiteral("1"));
-    const QCommandLineOption colorOption(QStringLiteral("roads"),
-                                         QStringLiteral("Colour roads by 'class' (default) or 'speed'."),
-                                         QStringLiteral("MODE"), QStringLiteral("class"));
+    const QCommandLineOption colorOption(
+        QStringLiteral("roads"),
+        QStringLiteral("Colour roads by 'class' (default, or the last run's choice) or 'speed'."),
+        QStringLiteral("MODE"), QStringLiteral("class"));
+    const QCommandLineOption searchOption(
+        QStringLiteral("search"),
+        QStringLiteral("Once loaded, search for TEXT (a name or id) and pick the best match: select it "
+                       "and fly there."),
+        QStringLiteral("TEXT"));
+    const QCommandLineOption followOption(
+        QStringLiteral("follow"), QStringLiteral("Follow the selected vehicle (--select vehicle:TRIP)."));
+    const QCommandLineOption viewOption(QStringLiteral("view"),
+                                        QStringLiteral("Once loaded, go to the saved camera view NAME."),
+                                        QStringLiteral("NAME"));
+    const QCommandLineOption scrubOption(
+        QStringLiteral("scrub"),
+        QStringLiteral("With --screenshot-after: show the moment recorded nearest SECONDS on the timeline."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption noSettingsOption(
+        QStringLiteral("no-settings"),
+        QStringLiteral("Neither read nor write the settings kept between runs (screenshots never do)."));
     const QCommandLineOption zoomOption(
         QStringLiteral("zoom"), QStringLiteral("Bring the camera this many times closer than the overview."),
         QStringLiteral("F"), QStringLiteral("1"));
@@ -149,7 +177,7 @@ int main(int argc, char* argv[]) {
         QStringLiteral("window"), QStringLiteral("With --screenshot: save the whole window with its docks."));
     parser.addOptions({demOption, mappingOption, scenarioOption, playOption, speedOption, colorOption,
                        zoomOption, selectOption, clickOption, shotOption, sizeOption, afterOption,
-                       windowOption});
+                       windowOption, searchOption, followOption, viewOption, scrubOption, noSettingsOption});
     parser.process(app);
 
     QSize shotSize;
@@ -186,6 +214,9 @@ int main(int argc, char* argv[]) {
     }
 
     ct::gui::MainWindow window(QStringLiteral(CITYTWIN_ASSETS_DIR));
+    // What the command line asks for once the city is there (in screenshot mode, once the
+    // simulation has reached --screenshot-after): selection, saved view, search, follow, scrub.
+    std::function<void()> prepare;
     const QString shotPath = parser.value(shotOption);
     const bool wholeWindow = parser.isSet(windowOption);
     if (!shotPath.isEmpty()) {
@@ -211,18 +242,61 @@ int main(int argc, char* argv[]) {
                 return 2;
             }
         }
-        armScreenshot(window, shotPath, after, wholeWindow, click);
+        armScreenshot(window, shotPath, after, wholeWindow, click, [&] { prepare(); });
     }
-    window.setSimulationSpeed(speed);
+    // Settings of the last run first; the command line overrides them. Screenshots are made
+    // from the defaults, so they come out the same on every machine.
+    if (shotPath.isEmpty() && !parser.isSet(noSettingsOption)) {
+        window.useSettings();
+    }
+    if (parser.isSet(speedOption) || !shotPath.isEmpty() || parser.isSet(noSettingsOption)) {
+        window.setSimulationSpeed(speed);
+    }
     if (parser.value(colorOption) == QStringLiteral("speed")) {
         window.layers()->setRoadColoring(ct::gui::CityView::RoadColoring::BySpeed);
+    } else if (parser.isSet(colorOption)) {
+        window.layers()->setRoadColoring(ct::gui::CityView::RoadColoring::ByClass);
     }
+    bool okScrub = true;
+    const double scrub = parser.isSet(scrubOption) ? parser.value(scrubOption).toDouble(&okScrub) : -1.0;
+    if (!okScrub) {
+        std::fprintf(stderr, "citytwin-gui: --scrub wants seconds\n");
+        return 2;
+    }
+    prepare = [&] {
+        if (!selection.empty()) {
+            window.view()->select(selection);
+        }
+        if (parser.isSet(viewOption)) {
+            const int index = window.views().indexOf(parser.value(viewOption));
+            if (index < 0) {
+                std::fprintf(stderr, "citytwin-gui: no saved view named %s\n",
+                             qPrintable(parser.value(viewOption)));
+            } else {
+                window.view()->setCameraPose(window.views().at(index).pose);
+            }
+        }
+        if (parser.isSet(searchOption)) {
+            window.searchBox()->search(parser.value(searchOption));
+            if (!window.searchBox()->choose(0)) {
+                std::fprintf(stderr, "citytwin-gui: nothing found for %s\n",
+                             qPrintable(parser.value(searchOption)));
+            }
+        }
+        if (parser.isSet(followOption)) {
+            window.followSelection(true);
+        }
+        if (scrub >= 0.0 && window.history().snapshotCount() > 0) {
+            window.scrubTo(static_cast<int>(window.history().snapshotNear(scrub)));
+        }
+    };
     QObject::connect(&window, &ct::gui::MainWindow::loadFinished, &window, [&](bool ok) {
         if (ok && zoom != 1.0) {
             window.view()->zoomBy(1.0 / zoom);
         }
-        if (ok && !selection.empty()) {
-            window.view()->select(selection);
+        // Screenshots prepare when they are about to be taken.
+        if (ok && shotPath.isEmpty()) {
+            prepare();
         }
         if (ok && parser.isSet(playOption)) {
             window.play();

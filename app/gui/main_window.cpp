@@ -1,23 +1,32 @@
 #include "main_window.h"
 
+#include <algorithm>
+#include <cmath>
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
+#include <QToolBar>
 
+#include "bookmarks_panel.h"
 #include "city_view.h"
 #include "citytwin/render/scene_builder.h"
 #include "citytwin/sim/city_model.h"
@@ -26,10 +35,15 @@
 #include "inspector_panel.h"
 #include "layers_panel.h"
 #include "open_city_dialog.h"
+#include "recent_files.h"
 #include "scenario_session.h"
+#include "search_box.h"
+#include "sim_history.h"
 #include "sim_snapshot.h"
 #include "sim_toolbar.h"
 #include "sim_worker.h"
+#include "timeline_bar.h"
+#include "view_bookmarks.h"
 
 namespace ct::gui {
 
@@ -43,6 +57,8 @@ struct LoadOutcome {
     std::shared_ptr<render::SceneBuild> scene;
     std::shared_ptr<const ScenarioSession> session;  ///< set for a scenario
     QString title;
+    RecentEntry recent;   ///< what File > Open Recent opens again; no sources: not listed
+    QString projectFile;  ///< the file the views sidecar goes with (scenario, or first source)
 };
 
 namespace {
@@ -51,6 +67,17 @@ namespace {
 std::shared_ptr<LoadOutcome> runCityLoad(const gis::LoadOptions& options, const QString& title) {
     auto out = std::make_shared<LoadOutcome>();
     out->title = title;
+    out->recent.kind = RecentEntry::Kind::City;
+    for (const std::string& source : options.vectorSources) {
+        out->recent.sources << QFileInfo(QString::fromStdString(source)).absoluteFilePath();
+    }
+    if (!options.demPath.empty()) {
+        out->recent.dem = QFileInfo(QString::fromStdString(options.demPath)).absoluteFilePath();
+    }
+    if (!options.mappingPath.empty()) {
+        out->recent.mapping = QFileInfo(QString::fromStdString(options.mappingPath)).absoluteFilePath();
+    }
+    out->projectFile = out->recent.sources.value(0);
     try {
         gis::LoadResult result = gis::loadCity(options);
         out->report = std::move(result.report);
@@ -73,6 +100,9 @@ std::shared_ptr<LoadOutcome> runCityLoad(const gis::LoadOptions& options, const 
 std::shared_ptr<LoadOutcome> runScenarioLoad(const QString& path, const QString& assetsDir) {
     auto out = std::make_shared<LoadOutcome>();
     out->title = QFileInfo(path).fileName();
+    out->recent.kind = RecentEntry::Kind::Scenario;
+    out->recent.sources << QFileInfo(path).absoluteFilePath();
+    out->projectFile = out->recent.sources.front();
     SessionLoad load = loadScenarioSession(path.toStdString(), assetsDir.toStdString());
     out->report = std::move(load.report);
     out->seconds = load.seconds;
@@ -104,7 +134,11 @@ QString titleFor(const gis::LoadOptions& options) {
 }  // namespace
 
 MainWindow::MainWindow(QString assetsDir, QWidget* parent)
-    : QMainWindow(parent), m_assetsDir(std::move(assetsDir)) {
+    : QMainWindow(parent),
+      m_assetsDir(std::move(assetsDir)),
+      m_views(std::make_unique<ViewBookmarks>()),
+      m_recent(std::make_unique<RecentFiles>()),
+      m_history(std::make_unique<SimHistory>()) {
     setWindowTitle(tr("CityTwin"));
     m_view = new CityView(this);
     setCentralWidget(m_view);
@@ -115,6 +149,21 @@ MainWindow::MainWindow(QString assetsDir, QWidget* parent)
     connect(m_simBar, &SimToolbar::pauseRequested, this, &MainWindow::pause);
     connect(m_simBar, &SimToolbar::stepRequested, this, &MainWindow::stepOnce);
     connect(m_simBar, &SimToolbar::speedChanged, this, &MainWindow::setSimulationSpeed);
+
+    // Search: type, pick, fly.
+    m_searchBar = new QToolBar(tr("Search"), this);
+    m_searchBar->setObjectName(QStringLiteral("searchBar"));
+    m_search = new SearchBox(this);
+    m_search->setSnapshotSource([this] { return displayed(); });
+    m_searchBar->addWidget(m_search);
+    addToolBar(Qt::TopToolBarArea, m_searchBar);
+    connect(m_search, &SearchBox::objectChosen, this, &MainWindow::chooseSearchHit);
+
+    // The timeline of recorded moments.
+    m_timeline = new TimelineBar(this);
+    addToolBar(Qt::BottomToolBarArea, m_timeline);
+    connect(m_timeline, &TimelineBar::scrubbed, this, [this](int index) { scrubTo(index); });
+    connect(m_timeline, &TimelineBar::liveRequested, this, &MainWindow::backToLive);
 
     createDocks();
 
@@ -136,6 +185,17 @@ MainWindow::MainWindow(QString assetsDir, QWidget* parent)
             m_inspectorDock->raise();
         }
     });
+    connect(m_view, &CityView::followingChanged, this, [this](bool following) {
+        const Selection s = m_view->selection();
+        m_inspector->setFollowing(following && s.kind == Selection::Kind::Vehicle &&
+                                  m_view->followedVehicle() == s.id);
+        if (following) {
+            statusBar()->showMessage(tr("Following the vehicle; pan or press F to stop."), 4000);
+        }
+    });
+    connect(m_inspector, &InspectorPanel::flyToRequested, this,
+            [this] { m_view->flyToObject(m_view->selection()); });
+    connect(m_inspector, &InspectorPanel::followToggled, this, &MainWindow::followSelection);
 
     // The simulation publishes snapshots on its own thread; the window looks for a new one about
     // 30 times a second and keeps the view animating between them.
@@ -178,6 +238,19 @@ void MainWindow::createDocks() {
     m_dashboardDock->setWidget(m_dashboard);
     addDockWidget(Qt::BottomDockWidgetArea, m_dashboardDock);
 
+    m_bookmarks = new BookmarksPanel(this);
+    m_bookmarksDock = new QDockWidget(tr("Views"), this);
+    m_bookmarksDock->setObjectName(QStringLiteral("viewsDock"));
+    m_bookmarksDock->setWidget(m_bookmarks);
+    addDockWidget(Qt::RightDockWidgetArea, m_bookmarksDock);
+    tabifyDockWidget(m_layersDock, m_bookmarksDock);
+    m_layersDock->raise();
+    connect(m_bookmarks, &BookmarksPanel::saveRequested, this, &MainWindow::saveViewAs);
+    connect(m_bookmarks, &BookmarksPanel::goToRequested, this, [this](int i) { goToView(i); });
+    connect(m_bookmarks, &BookmarksPanel::deleteRequested, this, [this](int i) { deleteView(i); });
+    connect(m_bookmarks, &BookmarksPanel::renameRequested, this,
+            [this](int i, const QString& name) { renameView(i, name); });
+
     m_diagnostics = new DiagnosticsPanel(this);
     m_diagnosticsDock = new QDockWidget(tr("Load diagnostics"), this);
     m_diagnosticsDock->setObjectName(QStringLiteral("diagnosticsDock"));
@@ -199,6 +272,9 @@ void MainWindow::createMenus() {
     m_openAction->setShortcut(QKeySequence::Open);
     m_sampleAction = file->addAction(tr("Open &sample city"), this, &MainWindow::loadSampleCity);
     m_sampleAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    rebuildRecentMenu();
     file->addSeparator();
     QAction* shot = file->addAction(tr("Save screens&hot..."), this, &MainWindow::saveScreenshotAs);
     shot->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
@@ -211,16 +287,38 @@ void MainWindow::createMenus() {
     sim->addAction(m_simBar->stepAction());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    QAction* home = view->addAction(tr("&Reset camera"), m_view, &CityView::resetCamera);
+    QAction* find = view->addAction(tr("&Find..."), this, [this] {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    view->addSeparator();
+    QAction* home = view->addAction(tr("&Reset camera"), this, [this] { m_view->resetCamera(true); });
     home->setShortcut(QKeySequence(Qt::Key_H));
-    QAction* top = view->addAction(tr("&Top-down"), m_view, &CityView::topDownView);
+    QAction* top = view->addAction(tr("&Top-down"), this, [this] { m_view->topDownView(true); });
     top->setShortcut(QKeySequence(Qt::Key_T));
+    QAction* down = view->addAction(tr("Look straight &down here"), m_view, &CityView::lookStraightDown);
+    down->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_T));
+    QAction* oblique = view->addAction(tr("&Oblique view here"), m_view, &CityView::lookOblique);
+    oblique->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_O));
+    QAction* flyTo =
+        view->addAction(tr("Fly to &selection"), this, [this] { m_view->flyToObject(m_view->selection()); });
+    flyTo->setShortcut(QKeySequence(Qt::Key_G));
+    QAction* follow = view->addAction(tr("&Follow selected vehicle"), this,
+                                      [this] { followSelection(!m_view->followedVehicle().has_value()); });
+    follow->setShortcut(QKeySequence(Qt::Key_F));
     view->addSeparator();
     view->addAction(m_layersDock->toggleViewAction());
+    view->addAction(m_bookmarksDock->toggleViewAction());
     view->addAction(m_inspectorDock->toggleViewAction());
     view->addAction(m_dashboardDock->toggleViewAction());
     view->addAction(m_diagnosticsDock->toggleViewAction());
     view->addAction(m_simBar->toggleViewAction());
+    view->addAction(m_searchBar->toggleViewAction());
+    view->addAction(m_timeline->toggleViewAction());
+
+    m_viewsMenu = menuBar()->addMenu(tr("&Bookmarks"));
+    rebuildViewsMenu();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Controls"), this, &MainWindow::showControls);
@@ -300,6 +398,7 @@ void MainWindow::finishLoad(const std::shared_ptr<LoadOutcome>& outcome) {
         if (!outcome->report.items().empty()) {
             m_diagnosticsDock->show();
         }
+        loadFinishedFor(*outcome);
         refreshInspector();
     } else {
         statusBar()->showMessage(tr("Could not load %1: %2 error(s). %3")
@@ -311,7 +410,7 @@ void MainWindow::finishLoad(const std::shared_ptr<LoadOutcome>& outcome) {
         m_diagnosticsDock->raise();
     }
     updateCounts();
-    emit loadFinished(ok);
+    Q_EMIT loadFinished(ok);
 }
 
 void MainWindow::setLoading(bool loading, const QString& title) {
@@ -396,10 +495,21 @@ void MainWindow::stopSimulation() {
 void MainWindow::poll() {
     if (m_sim) {
         std::shared_ptr<const SimSnapshot> snap = m_sim->latest();
+        // The moments recorded since the last look, none missed whatever the speed.
+        bool recorded = false;
+        for (const std::shared_ptr<const SimSnapshot>& r : m_sim->takeRecorded()) {
+            recorded = m_history->offer(r, *m_session->network) || recorded;
+        }
+        if (recorded) {
+            updateTimeline();
+        }
         if (snap && (!m_shown || snap->seq != m_shown->seq)) {
             m_shown = std::move(snap);
-            m_view->showSnapshot(m_shown);
-            m_simBar->showSnapshot(*m_shown);
+            // While the timeline shows a recorded moment, the view and clock stay there.
+            if (!m_replay) {
+                m_view->showSnapshot(m_shown);
+                m_simBar->showSnapshot(*m_shown);
+            }
             if (!m_shown->error.empty()) {
                 statusBar()->showMessage(QString::fromStdString(m_shown->error));
             }
@@ -411,7 +521,7 @@ void MainWindow::poll() {
                 m_dashboard->showSnapshot(*m_shown);
                 refreshInspector();
             }
-            emit snapshotShown();
+            Q_EMIT snapshotShown();
         }
     }
     if (m_view->animating()) {
@@ -421,13 +531,327 @@ void MainWindow::poll() {
 
 void MainWindow::refreshInspector() {
     const std::shared_ptr<const CityModel> city = m_view->city();
-    m_inspector->inspect(m_view->selection(), city.get(), m_session.get(), m_shown.get());
+    m_inspector->inspect(m_view->selection(), city.get(), m_session.get(), displayed().get(),
+                         m_history.get());
+    const Selection s = m_view->selection();
+    m_inspector->setFollowing(s.kind == Selection::Kind::Vehicle && m_view->followedVehicle() == s.id);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     // The simulation thread ends with the window, not with the process.
     stopSimulation();
+    saveSettings();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::loadFinishedFor(const LoadOutcome& outcome) {
+    // A new city: nothing recorded, live, searchable, its views, and remembered.
+    m_history->clear();
+    m_replay.reset();
+    updateTimeline();
+    m_search->index().setCity(outcome.city.get());
+    m_search->index().setTrips(m_session ? &m_session->trips : nullptr);
+
+    m_views->clear();
+    m_viewsFile = ViewBookmarks::sidecarPath(outcome.projectFile);
+    QString error;
+    if (!m_viewsFile.isEmpty() && !m_views->load(m_viewsFile, &error)) {
+        statusBar()->showMessage(tr("Camera views not read: %1").arg(error), 8000);
+    }
+    m_bookmarks->showViews(m_views.get(), m_viewsFile);
+    rebuildViewsMenu();
+
+    if (!outcome.recent.sources.isEmpty()) {
+        m_recent->add(outcome.recent);
+        rebuildRecentMenu();
+        m_lastFolder = QFileInfo(outcome.recent.file()).absolutePath();
+        if (m_settings) {
+            QSettings settings;
+            m_recent->save(settings);
+            settings.setValue(QStringLiteral("files/lastFolder"), m_lastFolder);
+        }
+    }
+}
+
+// --- settings and recent files ---
+
+void MainWindow::useSettings() {
+    m_settings = true;
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), 1);
+    m_lastFolder = settings.value(QStringLiteral("files/lastFolder")).toString();
+    m_recent->load(settings);
+    rebuildRecentMenu();
+    using Layer = CityView::Layer;
+    const std::pair<Layer, const char*> layers[] = {{Layer::Buildings, "layers/buildings"},
+                                                    {Layer::Vehicles, "layers/vehicles"},
+                                                    {Layer::Facilities, "layers/facilities"},
+                                                    {Layer::Signals, "layers/signals"}};
+    for (const auto& [layer, key] : layers) {
+        const QVariant v = settings.value(QLatin1String(key));
+        if (v.isValid()) {
+            m_layers->checkBox(layer)->setChecked(v.toBool());
+        }
+    }
+    const QString roads = settings.value(QStringLiteral("layers/roads")).toString();
+    if (roads == QStringLiteral("speed")) {
+        m_layers->setRoadColoring(CityView::RoadColoring::BySpeed);
+    } else if (roads == QStringLiteral("class")) {
+        m_layers->setRoadColoring(CityView::RoadColoring::ByClass);
+    }
+    bool ok = false;
+    const double speed = settings.value(QStringLiteral("simulation/speed")).toDouble(&ok);
+    if (ok && speed >= 0.0) {
+        setSimulationSpeed(speed);
+    }
+}
+
+void MainWindow::saveSettings() const {
+    if (!m_settings) {
+        return;
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState(1));
+    settings.setValue(QStringLiteral("files/lastFolder"), m_lastFolder);
+    using Layer = CityView::Layer;
+    settings.setValue(QStringLiteral("layers/buildings"), m_view->layerVisible(Layer::Buildings));
+    settings.setValue(QStringLiteral("layers/vehicles"), m_view->layerVisible(Layer::Vehicles));
+    settings.setValue(QStringLiteral("layers/facilities"), m_view->layerVisible(Layer::Facilities));
+    settings.setValue(QStringLiteral("layers/signals"), m_view->layerVisible(Layer::Signals));
+    settings.setValue(QStringLiteral("layers/roads"),
+                      m_view->roadColoring() == CityView::RoadColoring::BySpeed ? QStringLiteral("speed")
+                                                                                : QStringLiteral("class"));
+    settings.setValue(QStringLiteral("simulation/speed"), m_simBar->speed());
+    m_recent->save(settings);
+    settings.sync();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const std::vector<RecentEntry>& entries = m_recent->entries();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const RecentEntry& e = entries[i];
+        QAction* a = m_recentMenu->addAction(
+            QStringLiteral("&%1 %2%3")
+                .arg((i + 1) % 10)
+                .arg(e.label())
+                .arg(e.kind == RecentEntry::Kind::Scenario ? tr(" (scenario)") : QString()),
+            this, [this, i] { openRecent(static_cast<int>(i)); });
+        a->setToolTip(e.sources.join(QStringLiteral("; ")));
+        a->setStatusTip(e.sources.join(QStringLiteral("; ")));
+    }
+    if (entries.empty()) {
+        m_recentMenu->addAction(tr("(none yet)"))->setEnabled(false);
+    } else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear list"), this, [this] {
+            m_recent->clear();
+            rebuildRecentMenu();
+            if (m_settings) {
+                QSettings settings;
+                m_recent->save(settings);
+            }
+        });
+    }
+}
+
+bool MainWindow::openRecent(int index) {
+    const std::vector<RecentEntry>& entries = m_recent->entries();
+    if (index < 0 || index >= static_cast<int>(entries.size()) || m_loading) {
+        return false;
+    }
+    const RecentEntry e = entries[static_cast<std::size_t>(index)];
+    if (!QFileInfo::exists(e.file())) {
+        QMessageBox::warning(this, tr("Open recent"),
+                             tr("%1 is no longer there; it is taken off the list.").arg(e.file()));
+        m_recent->remove(index);
+        rebuildRecentMenu();
+        return false;
+    }
+    if (e.kind == RecentEntry::Kind::Scenario) {
+        return loadScenario(e.file());
+    }
+    gis::LoadOptions options;
+    for (const QString& source : e.sources) {
+        options.vectorSources.push_back(source.toStdString());
+    }
+    options.demPath = e.dem.toStdString();
+    options.mappingPath = e.mapping.toStdString();
+    return loadCity(options);
+}
+
+// --- finding and following ---
+
+void MainWindow::showObject(Selection selection, bool fly) {
+    m_view->select(selection);
+    if (fly) {
+        m_view->flyToObject(selection);
+    }
+}
+
+void MainWindow::chooseSearchHit(const SearchHit& hit) {
+    m_view->select(hit.target);
+    std::optional<CameraPose> pose = m_view->poseFor(hit.target);
+    if (pose && hit.radius > 0.0) {
+        // A whole street: frame all of it.
+        pose->cx = hit.x;
+        pose->cy = hit.y;
+        pose->distance = std::clamp(3.5 * hit.radius, 150.0, 20000.0);
+    }
+    if (pose) {
+        m_view->flyTo(*pose);
+    }
+    m_view->setFocus(Qt::OtherFocusReason);
+    statusBar()->showMessage(tr("%1: %2").arg(hit.label, hit.detail), 5000);
+}
+
+void MainWindow::followSelection(bool follow) {
+    const Selection s = m_view->selection();
+    if (!follow) {
+        m_view->stopFollowing();
+    } else if (s.kind != Selection::Kind::Vehicle || !m_view->followVehicle(s.id)) {
+        statusBar()->showMessage(tr("Select a vehicle on the road to follow it."), 4000);
+    }
+    refreshInspector();
+}
+
+// --- camera bookmarks ---
+
+bool MainWindow::saveView(const QString& name) {
+    if (!m_view->city() || name.trimmed().isEmpty()) {
+        return false;
+    }
+    const int index = m_views->add({name.trimmed(), m_view->cameraPose()});
+    QString error;
+    const bool saved = !m_viewsFile.isEmpty() && m_views->save(m_viewsFile, &error);
+    if (!saved) {
+        statusBar()->showMessage(m_viewsFile.isEmpty() ? tr("This city came from no file: the view is kept "
+                                                            "until another city is opened.")
+                                                       : tr("Could not save the view: %1").arg(error),
+                                 8000);
+    } else {
+        statusBar()->showMessage(tr("Saved view \"%1\" in %2").arg(name.trimmed(), m_viewsFile), 5000);
+    }
+    m_bookmarks->showViews(m_views.get(), m_viewsFile);
+    m_bookmarks->setCurrentIndex(index);
+    rebuildViewsMenu();
+    return saved;
+}
+
+void MainWindow::saveViewAs() {
+    if (!m_view->city()) {
+        return;
+    }
+    bool ok = false;
+    const QString name =
+        QInputDialog::getText(this, tr("Save view"), tr("Name of this view:"), QLineEdit::Normal,
+                              tr("View %1").arg(m_views->size() + 1), &ok);
+    if (ok && !name.trimmed().isEmpty()) {
+        saveView(name);
+    }
+}
+
+bool MainWindow::goToView(int index) {
+    if (index < 0 || index >= m_views->size() || !m_view->city()) {
+        return false;
+    }
+    m_view->flyTo(m_views->at(index).pose);
+    statusBar()->showMessage(tr("View \"%1\"").arg(m_views->at(index).name), 3000);
+    return true;
+}
+
+bool MainWindow::deleteView(int index) {
+    if (!m_views->remove(index)) {
+        return false;
+    }
+    QString error;
+    if (!m_viewsFile.isEmpty() && !m_views->save(m_viewsFile, &error)) {
+        statusBar()->showMessage(tr("Could not save the views: %1").arg(error), 8000);
+    }
+    m_bookmarks->showViews(m_views.get(), m_viewsFile);
+    rebuildViewsMenu();
+    return true;
+}
+
+bool MainWindow::renameView(int index, const QString& name) {
+    const bool renamed = m_views->rename(index, name);
+    if (renamed && !m_viewsFile.isEmpty()) {
+        QString error;
+        if (!m_views->save(m_viewsFile, &error)) {
+            statusBar()->showMessage(tr("Could not save the views: %1").arg(error), 8000);
+        }
+    }
+    // Refused (empty or taken): the list shows the old name again.
+    QTimer::singleShot(0, this, [this] {
+        m_bookmarks->showViews(m_views.get(), m_viewsFile);
+        rebuildViewsMenu();
+    });
+    return renamed;
+}
+
+void MainWindow::rebuildViewsMenu() {
+    m_viewsMenu->clear();
+    QAction* save = m_viewsMenu->addAction(tr("&Save view..."), this, &MainWindow::saveViewAs);
+    save->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    save->setEnabled(m_view->city() != nullptr);
+    m_viewsMenu->addAction(tr("&Manage views"), this, [this] {
+        m_bookmarksDock->show();
+        m_bookmarksDock->raise();
+    });
+    if (m_views->size() > 0) {
+        m_viewsMenu->addSeparator();
+    }
+    for (int i = 0; i < m_views->size(); ++i) {
+        QAction* a = m_viewsMenu->addAction(m_views->at(i).name, this, [this, i] { goToView(i); });
+        if (i < 9) {
+            a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        }
+    }
+}
+
+// --- timeline ---
+
+void MainWindow::updateTimeline() {
+    const int count = static_cast<int>(m_history->snapshotCount());
+    int index = -1;
+    if (m_replay) {
+        for (int i = 0; i < count; ++i) {
+            if (m_history->snapshot(static_cast<std::size_t>(i)) == m_replay) {
+                index = i;
+                break;
+            }
+        }
+        index = std::max(index, 0);  // gone from the ring: still shown, the slider at its start
+    }
+    m_timeline->setState(count, m_replay ? index : -1,
+                         m_replay ? QString::fromStdString(clockText(m_replay->clock())) : QString());
+}
+
+bool MainWindow::scrubTo(int index) {
+    if (index < 0 || index >= static_cast<int>(m_history->snapshotCount())) {
+        return false;
+    }
+    m_replay = m_history->snapshot(static_cast<std::size_t>(index));
+    m_view->showSnapshot(m_replay, false);
+    m_simBar->showSnapshot(*m_replay);
+    updateTimeline();
+    refreshInspector();
+    return true;
+}
+
+void MainWindow::backToLive() {
+    if (!m_replay) {
+        return;
+    }
+    m_replay.reset();
+    if (m_shown) {
+        m_view->showSnapshot(m_shown, false);
+        m_simBar->showSnapshot(*m_shown);
+    }
+    updateTimeline();
+    refreshInspector();
 }
 
 bool MainWindow::saveScreenshot(const QString& path, bool wholeWindow) {
@@ -442,7 +866,8 @@ bool MainWindow::saveScreenshot(const QString& path, bool wholeWindow) {
 
 void MainWindow::saveScreenshotAs() {
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save screenshot"), QStringLiteral("citytwin.png"), tr("PNG images (*.png)"));
+        this, tr("Save screenshot"), QDir(m_lastFolder).filePath(QStringLiteral("citytwin.png")),
+        tr("PNG images (*.png)"));
     if (path.isEmpty()) {
         return;
     }
@@ -455,6 +880,7 @@ void MainWindow::saveScreenshotAs() {
 
 void MainWindow::openCity() {
     OpenCityDialog dialog(this);
+    dialog.setFolder(m_lastFolder);
     if (dialog.exec() != QDialog::Accepted) {
         return;
     }
@@ -463,7 +889,7 @@ void MainWindow::openCity() {
 }
 
 void MainWindow::openScenario() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), m_lastFolder,
                                                       tr("Scenario files (*.json);;All files (*)"));
     if (!path.isEmpty()) {
         loadScenario(path);
@@ -471,17 +897,26 @@ void MainWindow::openScenario() {
 }
 
 void MainWindow::showControls() {
-    QMessageBox::information(this, tr("Controls"),
-                             tr("<table>"
-                                "<tr><td><b>Left drag</b></td><td>orbit</td></tr>"
-                                "<tr><td><b>Middle drag</b></td><td>pan</td></tr>"
-                                "<tr><td><b>Right drag / wheel</b></td><td>zoom</td></tr>"
-                                "<tr><td><b>Click</b></td><td>select and inspect</td></tr>"
-                                "<tr><td><b>Space / H</b></td><td>back to the overview</td></tr>"
-                                "<tr><td><b>T</b></td><td>top-down view</td></tr>"
-                                "<tr><td><b>P</b></td><td>play / pause</td></tr>"
-                                "<tr><td><b>.</b></td><td>one step</td></tr>"
-                                "</table>"));
+    QMessageBox::information(
+        this, tr("Controls"),
+        tr("<table>"
+           "<tr><td><b>Left drag</b></td><td>orbit</td></tr>"
+           "<tr><td><b>Middle drag</b></td><td>pan</td></tr>"
+           "<tr><td><b>Right drag / wheel</b></td><td>zoom</td></tr>"
+           "<tr><td><b>Click</b></td><td>select and inspect</td></tr>"
+           "<tr><td><b>Double click</b></td><td>select and fly there</td></tr>"
+           "<tr><td><b>Ctrl+F</b></td><td>search by name or id</td></tr>"
+           "<tr><td><b>G</b></td><td>fly to the selection</td></tr>"
+           "<tr><td><b>F</b></td><td>follow the selected vehicle</td></tr>"
+           "<tr><td><b>Space / H</b></td><td>back to the overview</td></tr>"
+           "<tr><td><b>T</b></td><td>top-down view of the town</td></tr>"
+           "<tr><td><b>Shift+T / Shift+O</b></td><td>straight down / oblique here</td></tr>"
+           "<tr><td><b>Ctrl+D</b></td><td>save the view</td></tr>"
+           "<tr><td><b>Ctrl+1..9</b></td><td>go to a saved view</td></tr>"
+           "<tr><td><b>P</b></td><td>play / pause</td></tr>"
+           "<tr><td><b>.</b></td><td>one step</td></tr>"
+           "<tr><td><b>End</b></td><td>timeline back to live</td></tr>"
+           "</table>"));
 }
 
 }  // namespace ct::gui

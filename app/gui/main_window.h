@@ -14,26 +14,43 @@
 class QAction;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QTimer;
+class QToolBar;
 
 namespace ct::gui {
 
+class BookmarksPanel;
 class CityView;
 class DashboardPanel;
 class DiagnosticsPanel;
 class InspectorPanel;
 class LayersPanel;
+class RecentFiles;
+class SearchBox;
+class SimHistory;
 class SimToolbar;
 class SimWorker;
+class TimelineBar;
+class ViewBookmarks;
 struct LoadOutcome;
 struct ScenarioSession;
+struct SearchHit;
 struct SimSnapshot;
 
 /// Loads cities and scenarios off the GUI thread and shows them; runs a loaded scenario's
 /// simulation on its own thread (SimWorker) and shows its published snapshots, polled about 30
 /// times a second. A load that fails shows its diagnostics and keeps the city (and simulation)
 /// shown before. GUI thread only; one load at a time.
+///
+/// Navigation: the toolbar's search box finds objects by name or id, selects the one picked and
+/// flies the camera there; the inspector's Fly to and Follow move the camera to (or with) the
+/// selection; camera bookmarks (the Views dock and menu) are kept next to the city or scenario
+/// file (ViewBookmarks). History: every 10 s of simulated time the window records the snapshot
+/// shown (SimHistory) for the inspector's charts and the timeline, which shows a recorded moment
+/// instead of the live one until "Back to live". Settings (window layout, last folder, layers,
+/// speed, recent files) persist between runs only after useSettings().
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -67,6 +84,52 @@ public:
     /// Saves the 3D view (or, with `wholeWindow`, the window with its docks) as a PNG.
     bool saveScreenshot(const QString& path, bool wholeWindow = false);
 
+    /// Restores the settings of the last run from QSettings (window geometry and docks, last
+    /// folder, layers, playback speed, recent files) and saves them from now on (on close, and
+    /// the recent files at once). Without this call the window neither reads nor writes them.
+    void useSettings();
+    /// Writes the settings now (no-op before useSettings()).
+    void saveSettings() const;
+    [[nodiscard]] const RecentFiles& recentFiles() const { return *m_recent; }
+    [[nodiscard]] QMenu* recentMenu() const { return m_recentMenu; }
+    /// Opens the `index`-th recent file again; false when there is none or a load is running.
+    bool openRecent(int index);
+    /// The folder the file dialogs start in.
+    [[nodiscard]] QString lastFolder() const { return m_lastFolder; }
+
+    /// Selects `selection` and, with `fly`, flies the camera to it.
+    void showObject(Selection selection, bool fly = true);
+    /// Acts on a search result as picking it from the list does: select it and fly there.
+    void chooseSearchHit(const SearchHit& hit);
+    [[nodiscard]] SearchBox* searchBox() const { return m_search; }
+    /// Follows (true) the selected vehicle, or stops following.
+    void followSelection(bool follow);
+
+    /// Camera bookmarks of the city shown, and the sidecar file they are kept in (empty when
+    /// the city came from no file).
+    [[nodiscard]] const ViewBookmarks& views() const { return *m_views; }
+    [[nodiscard]] QString viewsFile() const { return m_viewsFile; }
+    /// Saves the current camera view under `name` (replacing one of that name) and writes the
+    /// sidecar; false when there is no city or the file could not be written.
+    bool saveView(const QString& name);
+    /// Flies to the `index`-th bookmark.
+    bool goToView(int index);
+    bool deleteView(int index);
+    bool renameView(int index, const QString& name);
+    [[nodiscard]] BookmarksPanel* bookmarks() const { return m_bookmarks; }
+    [[nodiscard]] QDockWidget* bookmarksDock() const { return m_bookmarksDock; }
+
+    /// What the window recorded of the run (charts, timeline).
+    [[nodiscard]] const SimHistory& history() const { return *m_history; }
+    [[nodiscard]] TimelineBar* timeline() const { return m_timeline; }
+    /// Shows the `index`-th recorded snapshot of the timeline instead of the live one (the
+    /// simulation goes on). False when there is no such snapshot.
+    bool scrubTo(int index);
+    /// Shows the live simulation again.
+    void backToLive();
+    /// The recorded snapshot shown instead of the live one, null when live.
+    [[nodiscard]] std::shared_ptr<const SimSnapshot> replayed() const { return m_replay; }
+
     [[nodiscard]] CityView* view() const { return m_view; }
     [[nodiscard]] DiagnosticsPanel* diagnostics() const { return m_diagnostics; }
     [[nodiscard]] QDockWidget* diagnosticsDock() const { return m_diagnosticsDock; }
@@ -82,7 +145,7 @@ public:
     /// The newest snapshot the window has shown (null without a scenario).
     [[nodiscard]] std::shared_ptr<const SimSnapshot> shownSnapshot() const { return m_shown; }
 
-signals:
+Q_SIGNALS:
     /// A load ended: `ok` when the new city (or scenario) is now shown, false when it failed
     /// (the previous city, if any, is still shown and the diagnostics say why).
     void loadFinished(bool ok);
@@ -105,6 +168,14 @@ private:
     void updateCounts();
     void poll();
     void refreshInspector();
+    void loadFinishedFor(const LoadOutcome& outcome);
+    void rebuildRecentMenu();
+    void rebuildViewsMenu();
+    void saveViewAs();
+    void updateTimeline();
+    [[nodiscard]] std::shared_ptr<const SimSnapshot> displayed() const {
+        return m_replay ? m_replay : m_shown;
+    }
 
     QString m_assetsDir;
     CityView* m_view = nullptr;
@@ -117,6 +188,20 @@ private:
     LayersPanel* m_layers = nullptr;
     QDockWidget* m_layersDock = nullptr;
     SimToolbar* m_simBar = nullptr;
+    QToolBar* m_searchBar = nullptr;
+    SearchBox* m_search = nullptr;
+    BookmarksPanel* m_bookmarks = nullptr;
+    QDockWidget* m_bookmarksDock = nullptr;
+    QMenu* m_viewsMenu = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    TimelineBar* m_timeline = nullptr;
+    std::unique_ptr<ViewBookmarks> m_views;
+    QString m_viewsFile;
+    std::unique_ptr<RecentFiles> m_recent;
+    std::unique_ptr<SimHistory> m_history;
+    std::shared_ptr<const SimSnapshot> m_replay;
+    bool m_settings = false;  ///< useSettings() was called
+    QString m_lastFolder;
     QLabel* m_countsLabel = nullptr;
     QLabel* m_frameLabel = nullptr;
     QProgressBar* m_busy = nullptr;

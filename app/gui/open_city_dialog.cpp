@@ -2,6 +2,7 @@
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
@@ -78,22 +79,24 @@ gis::LoadOptions OpenCityDialog::options() const {
 
 void OpenCityDialog::browseVector() {
     const QStringList files =
-        QFileDialog::getOpenFileNames(this, tr("Vector data"), QString(), tr(kVectorFilter));
+        QFileDialog::getOpenFileNames(this, tr("Vector data"), m_folder, tr(kVectorFilter));
     if (!files.isEmpty()) {
         m_vector->setText(files.join(QStringLiteral("; ")));
+        m_folder = QFileInfo(files.front()).absolutePath();
     }
 }
 
 void OpenCityDialog::browseFolder() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of vector files"));
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of vector files"), m_folder);
     if (!dir.isEmpty()) {
         m_vector->setText(dir);
+        m_folder = dir;
     }
 }
 
 void OpenCityDialog::browseDem() {
     const QString file =
-        QFileDialog::getOpenFileName(this, tr("Terrain raster"), QString(), tr(kRasterFilter));
+        QFileDialog::getOpenFileName(this, tr("Terrain raster"), m_folder, tr(kRasterFilter));
     if (!file.isEmpty()) {
         m_dem->setText(file);
     }
@@ -101,7 +104,7 @@ void OpenCityDialog::browseDem() {
 
 void OpenCityDialog::browseMapping() {
     const QString file =
-        QFileDialog::getOpenFileName(this, tr("Mapping file"), QString(), tr("JSON (*.json);;All files (*)"));
+        QFileDialog::getOpenFileName(this, tr("Mapping file"), m_folder, tr("JSON (*.json);;All files (*)"));
     if (!file.isEmpty()) {
         m_mapping->setText(file);
     }

@@ -17,6 +17,10 @@ public:
 
     /// The load options as entered: vector sources are separated by ';' in the text field.
     [[nodiscard]] gis::LoadOptions options() const;
+    /// Where the file choosers start (the last folder used); after exec(), the folder of the last
+    /// file chosen.
+    void setFolder(const QString& folder) { m_folder = folder; }
+    [[nodiscard]] QString folder() const { return m_folder; }
 
 private:
     void browseVector();
@@ -29,6 +33,7 @@ private:
     QLineEdit* m_dem = nullptr;
     QLineEdit* m_mapping = nullptr;
     QPushButton* m_ok = nullptr;
+    QString m_folder;
 };
 
 }  // namespace ct::gui

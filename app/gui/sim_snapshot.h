@@ -31,6 +31,7 @@ struct VehicleSnap {
     float heading = 0.0f;    ///< rad, counter-clockwise from +x
     float speed = 0.0f;      ///< m/s
     float driven = 0.0f;     ///< m driven since departure
+    float delay = 0.0f;      ///< s lost so far against driving at the desired speed (time loss)
     traffic::VehicleClass vclass = traffic::VehicleClass::Car;
 };
 

@@ -33,9 +33,9 @@ SimToolbar::SimToolbar(QWidget* parent) : QToolBar(tr("Simulation"), parent) {
     m_play->setToolTip(tr("Play or pause the simulation (P)"));
     connect(m_play, &QAction::triggered, this, [this] {
         if (m_playing) {
-            emit pauseRequested();
+            Q_EMIT pauseRequested();
         } else {
-            emit playRequested();
+            Q_EMIT playRequested();
         }
         setPlaying(!m_playing);  // at once; the next snapshot confirms it
     });
@@ -44,7 +44,7 @@ SimToolbar::SimToolbar(QWidget* parent) : QToolBar(tr("Simulation"), parent) {
     m_step->setToolTip(tr("Advance one simulation step (.)"));
     connect(m_step, &QAction::triggered, this, [this] {
         setPlaying(false);
-        emit stepRequested();
+        Q_EMIT stepRequested();
     });
 
     addSeparator();
@@ -57,7 +57,7 @@ SimToolbar::SimToolbar(QWidget* parent) : QToolBar(tr("Simulation"), parent) {
     }
     addWidget(m_speed);
     connect(m_speed, &QComboBox::currentIndexChanged, this,
-            [this](int) { emit speedChanged(m_speed->currentData().toDouble()); });
+            [this](int) { Q_EMIT speedChanged(m_speed->currentData().toDouble()); });
 
     addSeparator();
     m_clock = new QLabel(QStringLiteral("--:--:--"), this);

@@ -32,7 +32,7 @@ public:
     [[nodiscard]] QAction* stepAction() const { return m_step; }
     [[nodiscard]] QString clockText() const;
 
-signals:
+Q_SIGNALS:
     void playRequested();
     void pauseRequested();
     void stepRequested();

@@ -70,6 +70,9 @@ SimWorker::SimWorker(std::shared_ptr<const ScenarioSession> session, SimWorkerOp
     first->step = m_session->spec.step;
     first->linkSpeed.assign(m_session->city->roads.linkCount(), std::numeric_limits<float>::quiet_NaN());
     m_snapshot = std::move(first);
+    if (m_options.recordInterval > 0.0) {
+        m_recorded.push_back(m_snapshot);
+    }
     m_threadRunning = true;
     m_thread = std::thread([this] { run(); });
 }
@@ -141,6 +144,13 @@ std::shared_ptr<const SimSnapshot> SimWorker::latest() const {
     return m_snapshot;
 }
 
+std::vector<std::shared_ptr<const SimSnapshot>> SimWorker::takeRecorded() {
+    const std::lock_guard lock(m_snapshotMutex);
+    std::vector<std::shared_ptr<const SimSnapshot>> out;
+    out.swap(m_recorded);
+    return out;
+}
+
 bool SimWorker::playing() const {
     const std::lock_guard lock(m_mutex);
     return m_playing;
@@ -203,7 +213,11 @@ void SimWorker::simulate() {
     SimState published = SimState::Paused;
     std::int64_t publishedTick = 0;
 
-    auto publish = [&](SimState state, double speed, double wallPeriod) {
+    // Recorded moments: every recordInterval of simulated time.
+    double nextRecord = m_options.recordInterval;
+    constexpr std::size_t kMaxUntaken = 4096;  // nobody takes them: keep the newest
+
+    auto publish = [&](SimState state, double speed, double wallPeriod, bool record) {
         auto snap = std::make_shared<SimSnapshot>();
         snap->seq = ++seq;
         snap->tick = sim.tick();
@@ -232,6 +246,7 @@ void SimWorker::simulate() {
             s.heading = static_cast<float>(p.heading);
             s.speed = v.speed;
             s.driven = v.trip < results.size() ? static_cast<float>(results[v.trip].routeLength) : 0.0f;
+            s.delay = v.trip < results.size() ? static_cast<float>(results[v.trip].timeLoss) : 0.0f;
             s.vclass = v.vclass;
             snap->vehicles.push_back(s);
         }
@@ -240,6 +255,12 @@ void SimWorker::simulate() {
         published = state;
         publishedTick = snap->tick;
         const std::lock_guard lock(m_snapshotMutex);
+        if (record) {
+            if (m_recorded.size() >= kMaxUntaken) {
+                m_recorded.erase(m_recorded.begin());
+            }
+            m_recorded.push_back(snap);
+        }
         m_snapshot = std::move(snap);
     };
 
@@ -290,7 +311,7 @@ void SimWorker::simulate() {
                 if (published != (finished ? SimState::Finished : SimState::Paused) ||
                     publishedTick != sim.tick()) {
                     lock.unlock();
-                    publish(finished ? SimState::Finished : SimState::Paused, speed, 0.0);
+                    publish(finished ? SimState::Finished : SimState::Paused, speed, 0.0, false);
                     continue;
                 }
                 m_wake.wait(lock);
@@ -318,10 +339,17 @@ void SimWorker::simulate() {
             kpi.finish(sim);
         }
 
-        // Publish: every step when paced or stepping; at most maxPublishRate a second flat out.
+        // Publish: every step when paced or stepping; at most maxPublishRate a second flat out,
+        // and at every recorded moment.
         const auto now = Clock::now();
         const bool flatOut = !single && speed <= 0.0;
-        if (!flatOut || finished || seconds(now - lastPublish) >= 1.0 / m_options.maxPublishRate) {
+        const bool record = m_options.recordInterval > 0.0 && sim.time() >= nextRecord - 1e-9;
+        if (record) {
+            while (nextRecord <= sim.time() + 1e-9) {
+                nextRecord += m_options.recordInterval;
+            }
+        }
+        if (record || !flatOut || finished || seconds(now - lastPublish) >= 1.0 / m_options.maxPublishRate) {
             double period = 0.25;  // a single step glides into place in a quarter second
             if (!single) {
                 period = flatOut ? std::clamp(seconds(now - lastPublish), 0.01, 0.5) : spec.step / speed;
@@ -329,7 +357,7 @@ void SimWorker::simulate() {
             lastPublish = now;
             const bool playingNow = !single && !finished;
             publish(finished ? SimState::Finished : (playingNow ? SimState::Playing : SimState::Paused),
-                    speed, period);
+                    speed, period, record);
         }
     }
 }

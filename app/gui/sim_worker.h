@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "scenario_session.h"
 #include "sim_snapshot.h"
@@ -25,6 +26,9 @@ struct SimWorkerOptions {
     double linkSpeedWindow = 60.0;  ///< s of simulated time over which link speeds are averaged
     double kpiInterval = 60.0;      ///< s of simulated time per dashboard point
     double maxPublishRate = 30.0;   ///< snapshots per wall-clock second, at most, when running flat out
+    /// s of simulated time between recorded snapshots (takeRecorded()): these are published
+    /// whatever the speed, so the GUI's history misses none; 0 = record nothing.
+    double recordInterval = 10.0;
     /// Simulation threads; 0 = the scenario's setting, where 0 in turn means all cores but one
     /// (the GUI needs one to draw).
     int threads = 0;
@@ -52,6 +56,10 @@ public:
 
     /// The newest snapshot (never null: one is published before the first step).
     [[nodiscard]] std::shared_ptr<const SimSnapshot> latest() const;
+    /// The snapshots published at each recordInterval of simulated time (and the first one)
+    /// since the last call, oldest first; the caller keeps what it wants. Between two calls the
+    /// worker holds at most a bounded number (the oldest go first).
+    [[nodiscard]] std::vector<std::shared_ptr<const SimSnapshot>> takeRecorded();
     [[nodiscard]] const std::shared_ptr<const ScenarioSession>& session() const { return m_session; }
     /// True while the worker thread runs (false after stop()).
     [[nodiscard]] bool threadRunning() const { return m_threadRunning.load(); }
@@ -79,6 +87,7 @@ private:
     // The published snapshot, guarded by its own mutex so readers never wait for a step.
     mutable std::mutex m_snapshotMutex;
     std::shared_ptr<const SimSnapshot> m_snapshot;
+    std::vector<std::shared_ptr<const SimSnapshot>> m_recorded;  ///< not yet taken
 
     std::atomic<bool> m_threadRunning{false};
     std::thread m_thread;

@@ -57,7 +57,7 @@ bool sameChromaticity(QRgb px, render::Rgb c, double tolerance) {
 
 class TestCityView : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void contextIsCompatibilityProfile();

@@ -57,7 +57,7 @@ double triangleArea(std::span<const Vec2> ring, const std::vector<std::uint32_t>
 
 class TestRenderScene : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void drawCallsDoNotGrowWithBuildings();
     void everyBuildingIsDrawn();
     void twoWayRoadDrawnOnce();

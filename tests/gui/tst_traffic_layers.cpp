@@ -67,7 +67,7 @@ osg::ref_ptr<osg::Camera> topDownCamera(const osg::Vec3d& centre, double height)
 
 class TestTrafficLayers : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void normalLanesSitRightOfTheirLink();
     void lanesStopAtJunctionEdges();

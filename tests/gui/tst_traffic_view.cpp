@@ -76,7 +76,7 @@ bool waitFor(Pred pred, int ms) {
 
 class TestTrafficView : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void scenarioLoadsPaused();
