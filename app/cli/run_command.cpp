@@ -24,6 +24,7 @@
 #include "citytwin/utility/utility_simulation.h"
 #include "info_command.h"
 #include "link_refs.h"
+#include "service_plots.h"
 
 namespace ct::cli {
 
@@ -517,7 +518,16 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
                                  utility::buildingServiceCsv(*loaded->city, *umodel, *usim), &werr) &&
              writeFileAtomically(dir + "service_changes.csv",
                                  utility::serviceChangesCsv(usim->changes(), clock0), &werr) &&
-             writeFileAtomically(dir + "utility_log.csv", utility::utilityLogCsv(usim->log(), clock0), &werr);
+             writeFileAtomically(dir + "utility_log.csv", utility::utilityLogCsv(usim->log(), clock0),
+                                 &werr) &&
+             writeFileAtomically(
+                 dir + "service_timeline.svg",
+                 serviceTimelineSvg(uk, usim->log(), clock0, spec->name + ": service over time"), &werr) &&
+             writeFileAtomically(dir + "service_map.svg",
+                                 serviceMapSvg(*loaded->city, usim->buildingMinutesWithoutPower(),
+                                               usim->buildingMinutesWithoutWater(),
+                                               spec->name + ": buildings without service"),
+                                 &werr);
         const std::size_t nb = loaded->city->buildings.count();
         std::vector<double> waterLost(nb, -1), powerLost(nb, -1), waterBack(nb, -1), powerBack(nb, -1);
         for (const utility::ServiceChange& ch : usim->changes()) {

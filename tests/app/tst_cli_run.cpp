@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QXmlStreamReader>
 #include <QtTest>
 
 namespace {
@@ -68,8 +69,30 @@ private slots:
         QVERIFY2(r.err.contains("01:00:00 1 signalised junctions without power"), qPrintable(r.err));
         QVERIFY2(r.err.contains("02:00:00 repair C2: back in service"), qPrintable(r.err));
         for (const char* f : {"utilities_kpi.csv", "building_service.csv", "service_changes.csv",
-                              "utility_log.csv", "service.gpkg"}) {
+                              "utility_log.csv", "service.gpkg", "service_timeline.svg", "service_map.svg"}) {
             QVERIFY2(QFileInfo(out.filePath(f)).size() > 0, f);
+        }
+        // The pictures are well-formed SVG; on the map only the hospital is filled (the longest
+        // outage: dark red) and outlined (without water); the blocks stay grey.
+        for (const char* f : {"service_timeline.svg", "service_map.svg"}) {
+            QFile svg(out.filePath(f));
+            QVERIFY(svg.open(QIODevice::ReadOnly));
+            QXmlStreamReader xml(&svg);
+            int polygons = 0, darkRed = 0, outlined = 0;
+            while (!xml.atEnd()) {
+                if (xml.readNext() == QXmlStreamReader::StartElement &&
+                    xml.name() == QLatin1String("polygon")) {
+                    ++polygons;
+                    darkRed += xml.attributes().value("fill") == QLatin1String("#8c0000") ? 1 : 0;
+                    outlined += xml.attributes().hasAttribute("stroke") ? 1 : 0;
+                }
+            }
+            QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+            if (QString(f) == "service_map.svg") {
+                QCOMPARE(polygons, 3);
+                QCOMPARE(darkRed, 1);
+                QCOMPARE(outlined, 1);
+            }
         }
         // The hospital: an hour without water (its pump stopped), 30 min without power (after
         // its 30 min of backup); the blocks on the other feeder lose nothing.
