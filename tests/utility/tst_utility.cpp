@@ -178,6 +178,9 @@ private slots:
         QCOMPARE(sim.pumpRunning()[0], std::uint8_t(0));
         QCOMPARE(sim.kpis().back().hospitalsOnBackup, 1u);
         QCOMPARE(sim.kpis().back().pumpsWithoutPower, 1u);
+        // For maps: C2 (branch 3) is dead, the rest live; the stopped pump (link 2) is closed.
+        QCOMPARE(sim.branchLive(), (std::vector<std::uint8_t>{1, 1, 1, 0}));
+        QCOMPARE(sim.waterLinkState(), (std::vector<std::uint8_t>{0, 0, 1}));
         sim.advanceTo(3 * 3600.0);
         QVERIFY(sim.darkSignals().empty());
         QCOMPARE(sim.pumpRunning()[0], std::uint8_t(1));
@@ -221,6 +224,7 @@ private slots:
         QVERIFY(sim.nodePressure()[j2] < 10.0);
         QVERIFY(sim.nodePressure()[j1] < p1Before);
         QCOMPARE(sim.buildingHasWater()[east], std::uint8_t(0));
+        QCOMPARE(sim.waterLinkState()[*m.water.findLink("P2")], std::uint8_t(2));  // burst
         const double leakAfterOneStep = sim.kpis().back().leakM3;
         QVERIFY(leakAfterOneStep > 0.0);
         // Orifice law at the solved pressure: Q = Cd A sqrt(2 g p), Cd = 0.75.
@@ -238,6 +242,7 @@ private slots:
         QCOMPARE(sim.kpis().back().leakM3, leakWhileClosed);  // a closed pipe leaks nothing
         sim.advanceTo(3060.0);
         QCOMPARE(sim.buildingHasWater()[east], std::uint8_t(1));
+        QCOMPARE(sim.waterLinkState()[*m.water.findLink("P2")], std::uint8_t(0));  // repaired
         // Out of water from 1800 to 3000 s: 20 minutes; demand not met meanwhile.
         QCOMPARE(sim.buildingMinutesWithoutWater()[east], 20.0);
         QCOMPARE(sim.buildingMinutesWithoutWater()[west], 0.0);

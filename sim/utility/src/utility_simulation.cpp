@@ -583,6 +583,37 @@ const DiagnosticReport& UtilitySimulation::diagnostics() const {
     return m->diagnostics;
 }
 
+std::vector<std::uint8_t> UtilitySimulation::waterLinkState() const {
+    const Impl& s = *m;
+    std::vector<std::uint8_t> out(s.waterNet.linkCount(), 0);
+    if (!s.wsim) {
+        return out;
+    }
+    const auto& status = s.wsim->state().status;
+    for (std::size_t l = 0; l < out.size(); ++l) {
+        if (s.burstArea[l] > 0) {
+            out[l] = 2;
+        } else if (s.closedByEvent[l] != 0 || (l < status.size() && status[l] == water::LinkStatus::Closed)) {
+            out[l] = 1;
+        }
+    }
+    return out;
+}
+
+std::vector<std::uint8_t> UtilitySimulation::branchLive() const {
+    const Impl& s = *m;
+    std::vector<std::uint8_t> out(s.model.power.branches.size(), 0);
+    for (std::size_t b = 0; b < out.size(); ++b) {
+        const power::PowerBranch& br = s.model.power.branches[b];
+        out[b] = br.inService && s.branchFailed[b] == 0 && s.branchTripped[b] == 0 &&
+                         s.busLive[static_cast<std::size_t>(br.from)] != 0 &&
+                         s.busLive[static_cast<std::size_t>(br.to)] != 0
+                     ? 1
+                     : 0;
+    }
+    return out;
+}
+
 std::vector<NodeId> UtilitySimulation::darkSignals() const {
     std::vector<NodeId> out;
     if (!m->model.hasPower) {

@@ -121,6 +121,11 @@ public:
     [[nodiscard]] const std::vector<double>& linkFlow() const;      ///< m^3/s, by water link
     [[nodiscard]] const std::vector<double>& branchLoadingPct() const;
     [[nodiscard]] const std::vector<double>& tankLevel() const;  ///< m, by water tank
+    /// State of each water link for maps: 0 open, 1 closed (by its status, a control, an event,
+    /// or a pump that is off), 2 burst.
+    [[nodiscard]] std::vector<std::uint8_t> waterLinkState() const;
+    /// Each power branch live (1: in service with both ends energised) or not (0).
+    [[nodiscard]] std::vector<std::uint8_t> branchLive() const;
     /// Junctions whose signals have no power now.
     [[nodiscard]] std::vector<NodeId> darkSignals() const;
     /// Pump on (1) or off (0), by entry of UtilityModel::pumps.
