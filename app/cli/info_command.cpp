@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "citytwin/sim/version.h"
+#include "export_command.h"
 #include "info_report.h"
 #include "power_command.h"
 #include "run_command.h"
@@ -20,6 +21,7 @@ Usage:
   citytwin info [SOURCE...] [--dem FILE] [--mapping FILE] [--crs EPSG] [--json]
   citytwin run SCENARIO.json [--threads N] [--out DIR] [--quiet]
   citytwin signals SCENARIO.json
+  citytwin export-sumo (SCENARIO.json | --sample) --out DIR [--sumo-geometry] [--routes]
   citytwin power CASE.m [--dc] [--n-1] [--cascade] [--q-limits] [--json] [--out DIR]
   citytwin water FILE.inp [--duration H] [--pda] [--epanet] [--json] [--out DIR]
   citytwin --help | --version
@@ -34,6 +36,8 @@ Commands:
           KPIs over time and detector counts go to the output folder.
   signals Print the junctions and signal programs of a scenario's network as JSON, to
           edit them in the scenario's "signals" array.
+  export-sumo  Write the city's traffic network (as CityTwin builds it) and the
+          scenario's trips as SUMO plain XML, netconvert and SUMO configurations.
   power   Solve the AC (or DC) power flow of a MATPOWER case: a summary, N-1
           contingencies or a cascade, full results as CSV or JSON (docs/power.md).
   water   Simulate an EPANET .inp water network (steady state or extended period):
@@ -150,6 +154,9 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (cmd == "signals") {
         return runSignalsCommand({args.begin() + 1, args.end()}, out, err);
+    }
+    if (cmd == "export-sumo") {
+        return runExportSumoCommand({args.begin() + 1, args.end()}, out, err);
     }
     if (cmd == "power" || cmd == "water") {
         const char* env = std::getenv("CITYTWIN_ASSETS_DIR");
