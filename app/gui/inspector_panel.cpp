@@ -393,6 +393,7 @@ void InspectorPanel::updateChart(Selection selection, const SimHistory* history)
         m_y[i]->setVisible(!names[i].isEmpty());
         m_y[i]->setRange(0.0, niceMax(yMax));
     }
+    m_x->setFormat(xMax - xMin < 900.0 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
     m_x->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(axisMs(history->clockStart() + xMin)),
                                                  QTimeZone::utc()),
                   QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(axisMs(history->clockStart() + xMax)),

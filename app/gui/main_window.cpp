@@ -21,6 +21,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -221,7 +222,12 @@ void MainWindow::createDocks() {
     m_layers = new LayersPanel(this);
     m_layersDock = new QDockWidget(tr("Layers"), this);
     m_layersDock->setObjectName(QStringLiteral("layersDock"));
-    m_layersDock->setWidget(m_layers);
+    // Scrolls when the dock is short, so the inspector below can have the height.
+    auto* layersScroll = new QScrollArea(this);
+    layersScroll->setWidget(m_layers);
+    layersScroll->setWidgetResizable(true);
+    layersScroll->setFrameShape(QFrame::NoFrame);
+    m_layersDock->setWidget(layersScroll);
     addDockWidget(Qt::RightDockWidgetArea, m_layersDock);
     connect(m_layers, &LayersPanel::layerToggled, m_view, &CityView::setLayerVisible);
     connect(m_layers, &LayersPanel::roadColoringChanged, m_view, &CityView::setRoadColoring);
@@ -262,6 +268,8 @@ void MainWindow::createDocks() {
     m_diagnosticsDock->hide();
     resizeDocks({m_dashboardDock}, {190}, Qt::Vertical);
     resizeDocks({m_layersDock}, {300}, Qt::Horizontal);
+    // The inspector (rows and a chart) needs the height more than the layers.
+    resizeDocks({m_layersDock, m_inspectorDock}, {320, 480}, Qt::Vertical);
 }
 
 void MainWindow::createMenus() {
@@ -509,6 +517,8 @@ void MainWindow::poll() {
             if (!m_replay) {
                 m_view->showSnapshot(m_shown);
                 m_simBar->showSnapshot(*m_shown);
+            } else {
+                m_simBar->showSnapshot(*m_replay, m_shown.get());
             }
             if (!m_shown->error.empty()) {
                 statusBar()->showMessage(QString::fromStdString(m_shown->error));
@@ -549,6 +559,7 @@ void MainWindow::loadFinishedFor(const LoadOutcome& outcome) {
     m_history->clear();
     m_replay.reset();
     updateTimeline();
+    m_search->clear();
     m_search->index().setCity(outcome.city.get());
     m_search->index().setTrips(m_session ? &m_session->trips : nullptr);
 
@@ -835,7 +846,7 @@ bool MainWindow::scrubTo(int index) {
     }
     m_replay = m_history->snapshot(static_cast<std::size_t>(index));
     m_view->showSnapshot(m_replay, false);
-    m_simBar->showSnapshot(*m_replay);
+    m_simBar->showSnapshot(*m_replay, m_shown ? m_shown.get() : m_replay.get());
     updateTimeline();
     refreshInspector();
     return true;

@@ -95,7 +95,19 @@ void SimToolbar::setScenarioLoaded(bool loaded) {
     }
 }
 
-void SimToolbar::showSnapshot(const SimSnapshot& s) {
+void SimToolbar::showSnapshot(const SimSnapshot& s, const SimSnapshot* live) {
+    if (live != nullptr) {
+        // A recorded moment: its clock and counts; the buttons stay with the live run.
+        showSnapshot(*live);
+        m_clock->setText(QString::fromStdString(gui::clockText(s.clock())));
+        m_progress->setValue(s.duration > 0.0 ? static_cast<int>(std::lround(1000.0 * s.time / s.duration))
+                                              : 0);
+        m_state->setText(tr("recorded | t = %1 s | %2 running, %3 arrived")
+                             .arg(s.time, 0, 'f', 0)
+                             .arg(s.counters.running)
+                             .arg(s.counters.arrived));
+        return;
+    }
     m_clock->setText(QString::fromStdString(gui::clockText(s.clock())));
     m_progress->setValue(s.duration > 0.0 ? static_cast<int>(std::lround(1000.0 * s.time / s.duration)) : 0);
     QString state;

@@ -22,7 +22,9 @@ public:
     /// clock reads "--:--:--".
     void setScenarioLoaded(bool loaded);
     /// Shows the clock, the progress through the scenario and the play state of `snapshot`.
-    void showSnapshot(const SimSnapshot& snapshot);
+    /// With `live`, `snapshot` is a recorded moment shown instead of the live one: its clock and
+    /// counts, and the play state of `live`.
+    void showSnapshot(const SimSnapshot& snapshot, const SimSnapshot* live = nullptr);
 
     /// Simulated seconds per wall-clock second chosen (0 = as fast as it goes).
     [[nodiscard]] double speed() const;

@@ -162,6 +162,8 @@ void TestNavigation::searchByNameSelectsAndFlies() {
     QVERIFY(!box.suggestions().isEmpty());
     QVERIFY2(box.suggestions().front().startsWith(QStringLiteral("Rathaus Auenfurt")),
              qPrintable(box.suggestions().join(QLatin1Char('|'))));
+    // What the user sees, for a look (saved in the build folder).
+    box.popup()->grab().save(QStringLiteral(CT_BINARY_DIR "/tst_navigation_search.png"));
     QTest::keyClick(box.popup(), Qt::Key_Down);
     QTest::keyClick(box.popup(), Qt::Key_Return);
     QCOMPARE(static_cast<int>(view.selection().kind), static_cast<int>(gui::Selection::Kind::Building));
@@ -374,6 +376,10 @@ void TestNavigation::bookmarksRoundTripThroughTheSidecar() {
     QVERIFY(QFile::exists(sidecar));
     QCOMPARE(m_window->bookmarks()->names(),
              (QStringList{QStringLiteral("North gate"), QStringLiteral("East side")}));
+    m_window->bookmarksDock()->show();
+    m_window->bookmarksDock()->raise();
+    QTest::qWait(50);
+    m_window->grab().save(QStringLiteral(CT_BINARY_DIR "/tst_navigation_views.png"));
 
     // The file says what it holds.
     QFile file(sidecar);
