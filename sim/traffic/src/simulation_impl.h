@@ -5,6 +5,7 @@
 // simulation_move.cpp: entry requests, car following and movement, applying the moves).
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -104,6 +105,11 @@ struct Simulation::Impl {
         std::uint32_t nextConn;
         double pos, speed, accel, driven;
         bool entered;  // it entered `lane` this step (from another lane)
+        // Normal links driven over completely this step (short links at speed), for the link
+        // counts; at most kMaxCrossed are kept (more is beyond any real link length and speed).
+        static constexpr int kMaxCrossed = 4;
+        std::uint8_t crossedCount = 0;
+        std::array<std::uint32_t, kMaxCrossed> crossed{};
     };
     std::vector<std::vector<Move>> moves;  // per source lane
     std::vector<std::int8_t> lcWish;

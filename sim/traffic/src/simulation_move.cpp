@@ -139,6 +139,7 @@ void Simulation::Impl::moveVehicles() {
                 double p = pos[v] + vNew * dt;
                 const double driven = vNew * dt;
                 bool entered = false, arrived = false;
+                Move crossedLinks{};
                 while (p > net.laneLength[cur.lane] + 1e-9) {
                     if (!net.isInternal(LaneId{cur.lane}) && lastLink(v, cur.idx)) {
                         arrived = true;
@@ -150,6 +151,12 @@ void Simulation::Impl::moveVehicles() {
                         p = net.laneLength[cur.lane];  // cannot happen: the obstacle stops it
                         break;
                     }
+                    // A normal lane entered and left within this step: its link still counts
+                    // the vehicle.
+                    if (entered && !net.isInternal(LaneId{cur.lane}) &&
+                        crossedLinks.crossedCount < Move::kMaxCrossed) {
+                        crossedLinks.crossed[crossedLinks.crossedCount++] = net.laneLink[cur.lane].index();
+                    }
                     cur = next;
                     p = over;
                     entered = true;
@@ -158,13 +165,15 @@ void Simulation::Impl::moveVehicles() {
                 aheadOldSpeed = sp;
                 aheadNextConn = nextConn[v];
                 if (arrived) {
-                    out.push_back({v, kNone, cur.idx, kNone, p, vNew, a, driven, false});
+                    out.push_back({v, kNone, cur.idx, kNone, p, vNew, a, driven, false,
+                                   crossedLinks.crossedCount, crossedLinks.crossed});
                     aheadStayed = false;
                     aheadFollowable = false;
                     continue;
                 }
                 p = std::min(p, static_cast<double>(net.laneLength[cur.lane]));
-                out.push_back({v, cur.lane, cur.idx, cur.conn, p, vNew, a, driven, entered});
+                out.push_back({v, cur.lane, cur.idx, cur.conn, p, vNew, a, driven, entered,
+                               crossedLinks.crossedCount, crossedLinks.crossed});
                 aheadStayed = cur.lane == l;
                 aheadNewBack = p - t.length;
                 // Moved on: still the leader of a follower taking the same connection, as
@@ -225,6 +234,9 @@ void Simulation::Impl::applyMoves() {
                         detectors[d].speedSum += mv.speed;
                     }
                 }
+            }
+            for (int i = 0; i < mv.crossedCount; ++i) {
+                ++current.entered[mv.crossed[static_cast<std::size_t>(i)]];
             }
             speed[v] = mv.speed;
             accel[v] = mv.accel;

@@ -350,13 +350,17 @@ TrafficNetwork buildTrafficNetwork(const RoadNetwork& r, const NetworkBuildOptio
                 net.connDir.push_back(dir);
                 net.connNode.push_back(node);
                 // The internal lane: its length follows the turn across a junction of radius rad.
-                const double len = std::max(1.0, dir == TurnDirection::Straight ? 2.0 * rad
-                                                 : dir == TurnDirection::Right  ? 1.2 * rad
-                                                 : dir == TurnDirection::Left   ? 2.4 * rad
-                                                                                : 3.0 * rad);
+                // A U-turn (at a dead end, where the radius may be 0) turns on at least a half
+                // circle across the road: pi/2 lane widths.
+                const double len = std::max(dir == TurnDirection::UTurn ? 0.5 * M_PI * o.laneWidth : 1.0,
+                                            dir == TurnDirection::Straight ? 2.0 * rad
+                                            : dir == TurnDirection::Right  ? 1.2 * rad
+                                            : dir == TurnDirection::Left   ? 2.4 * rad
+                                                                           : 3.0 * rad);
                 double speed = std::min(r.linkSpeed[l], r.linkSpeed[out.index()]);
-                if (rad > 0.0) {
-                    // Turning speeds: about 20 km/h right, 25 km/h left, 10 km/h for a U-turn.
+                if (rad > 0.0 || dir == TurnDirection::UTurn) {
+                    // Turning speeds: about 20 km/h right, 25 km/h left, 10 km/h for a U-turn
+                    // (also at a dead end without a junction).
                     speed = std::min(speed, dir == TurnDirection::Right   ? 5.5
                                             : dir == TurnDirection::Left  ? 7.0
                                             : dir == TurnDirection::UTurn ? 3.0
