@@ -20,8 +20,10 @@
 #include "citytwin/render/picking.h"
 #include "citytwin/render/scene_builder.h"
 #include "citytwin/render/signal_layer.h"
+#include "citytwin/render/utility_layer.h"
 #include "citytwin/render/vehicle_layer.h"
 #include "citytwin/sim/city_model.h"
+#include "citytwin/utility/utility_model.h"
 #include "sim_snapshot.h"
 
 namespace ct::gui {
@@ -41,6 +43,12 @@ struct CityViewPrivate {
     std::unique_ptr<render::LinkOverlay> overlay;
     std::unique_ptr<render::HighlightLayer> highlight;
     std::unique_ptr<render::SignalLayer> signalLayer;
+    std::unique_ptr<render::UtilityLayer> utilityLayer;
+    std::shared_ptr<const utility::UtilityModel> utilities;
+    const UtilitySnap* utilityShown = nullptr;  ///< the utility state applied to the layer
+    bool showWater = true;
+    bool showPower = false;
+    bool showService = true;
     std::shared_ptr<const traffic::TrafficNetwork> network;  ///< the signals' network
     std::shared_ptr<const render::LaneGeometry> lanes;
     bool showBuildings = true;
@@ -100,6 +108,32 @@ struct CityViewPrivate {
         }
         return nullptr;
     }
+    /// Puts the utilities of the snapshot shown on the map (when they changed).
+    void applyUtilityState() {
+        if (!utilityLayer) {
+            return;
+        }
+        const UtilitySnap* u = latest ? latest->utility.get() : nullptr;
+        if (u == utilityShown) {
+            return;
+        }
+        utilityShown = u;
+        render::UtilityViewState st;
+        if (u != nullptr) {
+            st.waterLinkState = u->waterLinkState;
+            st.branchLive = u->branchLive;
+            st.buildingHasWater = u->buildingHasWater;
+            st.buildingHasPower = u->buildingHasPower;
+        } else if (utilities) {
+            // Before the first utility step: everything in service.
+            st.waterLinkState.assign(utilities->water.linkCount(), 0);
+            st.branchLive.assign(utilities->power.branches.size(), 1);
+            st.buildingHasWater.assign(city ? city->buildings.count() : 0, 1);
+            st.buildingHasPower.assign(city ? city->buildings.count() : 0, 1);
+        }
+        utilityLayer->setState(st);
+    }
+
     void applyVisibility() const {
         if (osg::Node* n = cityLayer("buildings")) {
             n->setNodeMask(showBuildings ? ~0u : 0u);
@@ -113,6 +147,11 @@ struct CityViewPrivate {
         if (overlay) {
             overlay->node()->setNodeMask(coloring == CityView::RoadColoring::BySpeed ? render::kDynamicMask
                                                                                      : 0u);
+        }
+        if (utilityLayer) {
+            utilityLayer->waterNode()->setNodeMask(showWater ? render::kDynamicMask : 0u);
+            utilityLayer->powerNode()->setNodeMask(showPower ? render::kDynamicMask : 0u);
+            utilityLayer->serviceNode()->setNodeMask(showService ? render::kDynamicMask : 0u);
         }
     }
 };
@@ -301,6 +340,9 @@ void CityView::setCity(std::shared_ptr<const CityModel> city, std::shared_ptr<re
     p.signalLayer.reset();
     p.network.reset();
     p.lanes.reset();
+    p.utilityLayer.reset();
+    p.utilities.reset();
+    p.utilityShown = nullptr;
     p.city = std::move(city);
     p.scene = std::move(scene);
     p.latest.reset();
@@ -329,6 +371,39 @@ void CityView::setSignals(std::shared_ptr<const traffic::TrafficNetwork> network
     update();
 }
 
+void CityView::setUtilities(std::shared_ptr<const utility::UtilityModel> model) {
+    CityViewPrivate& p = *m_impl;
+    if (p.utilityLayer && p.top) {
+        p.top->removeChild(p.utilityLayer->waterNode());
+        p.top->removeChild(p.utilityLayer->powerNode());
+        p.top->removeChild(p.utilityLayer->serviceNode());
+    }
+    p.utilityLayer.reset();
+    p.utilityShown = nullptr;
+    p.utilities = std::move(model);
+    if (p.utilities && p.city && p.top) {
+        p.utilityLayer = std::make_unique<render::UtilityLayer>(*p.city, *p.utilities);
+        p.top->addChild(p.utilityLayer->waterNode());
+        p.top->addChild(p.utilityLayer->powerNode());
+        p.top->addChild(p.utilityLayer->serviceNode());
+    }
+    p.applyVisibility();
+    p.applyUtilityState();
+    update();
+}
+
+std::size_t CityView::buildingsWithoutServiceShown() const {
+    return m_impl->utilityLayer && m_impl->showService ? m_impl->utilityLayer->cappedBuildings() : 0;
+}
+
+std::size_t CityView::waterSegmentsDrawn() const {
+    return m_impl->utilityLayer && m_impl->showWater ? m_impl->utilityLayer->waterSegments() : 0;
+}
+
+std::size_t CityView::powerSegmentsDrawn() const {
+    return m_impl->utilityLayer && m_impl->showPower ? m_impl->utilityLayer->powerSegments() : 0;
+}
+
 std::size_t CityView::signalsDrawn() const {
     return m_impl->signalLayer && m_impl->showSignals ? m_impl->signalLayer->signalCount() : 0;
 }
@@ -348,6 +423,15 @@ void CityView::setLayerVisible(Layer layer, bool visible) {
         case Layer::Signals:
             p.showSignals = visible;
             break;
+        case Layer::WaterNetwork:
+            p.showWater = visible;
+            break;
+        case Layer::PowerNetwork:
+            p.showPower = visible;
+            break;
+        case Layer::BuildingService:
+            p.showService = visible;
+            break;
     }
     p.applyVisibility();
     update();
@@ -363,6 +447,12 @@ bool CityView::layerVisible(Layer layer) const {
             return m_impl->showFacilities;
         case Layer::Signals:
             return m_impl->showSignals;
+        case Layer::WaterNetwork:
+            return m_impl->showWater;
+        case Layer::PowerNetwork:
+            return m_impl->showPower;
+        case Layer::BuildingService:
+            return m_impl->showService;
     }
     return false;
 }
@@ -389,6 +479,7 @@ void CityView::showSnapshot(std::shared_ptr<const SimSnapshot> snapshot, bool an
         p.receivedAt = p.now() - std::max(p.latest->wallPeriod, 0.0) - 1.0;
         p.linkColorsDirty = true;
         p.linkColorsAt = -1.0;
+        p.applyUtilityState();
         update();
         return;
     }
@@ -397,12 +488,14 @@ void CityView::showSnapshot(std::shared_ptr<const SimSnapshot> snapshot, bool an
         p.from.clear();
         p.haveFrom = false;
         p.linkColorsDirty = true;
+        p.applyUtilityState();
         update();
         return;
     }
     if (p.latest && snapshot->tick == p.latest->tick && snapshot->time == p.latest->time) {
         // The same moment (a pause, a speed change): keep the motion going as it was.
         p.latest = std::move(snapshot);
+        p.applyUtilityState();
         update();
         return;
     }
@@ -416,6 +509,7 @@ void CityView::showSnapshot(std::shared_ptr<const SimSnapshot> snapshot, bool an
     p.latest = std::move(snapshot);
     p.receivedAt = p.now();
     p.linkColorsDirty = true;
+    p.applyUtilityState();
     update();
 }
 

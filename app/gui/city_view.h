@@ -23,6 +23,9 @@ class LaneGeometry;
 namespace ct::traffic {
 struct TrafficNetwork;
 }
+namespace ct::utility {
+struct UtilityModel;
+}
 
 namespace ct::gui {
 
@@ -62,7 +65,15 @@ public:
     [[nodiscard]] render::SceneStats sceneStats() const;
 
     /// Layers that can be switched on and off.
-    enum class Layer { Buildings, Vehicles, Facilities, Signals };
+    enum class Layer {
+        Buildings,
+        Vehicles,
+        Facilities,
+        Signals,
+        WaterNetwork,
+        PowerNetwork,
+        BuildingService
+    };
     void setLayerVisible(Layer layer, bool visible);
     [[nodiscard]] bool layerVisible(Layer layer) const;
     /// Roads in their class colours, or each direction coloured by its live mean speed as a share
@@ -75,6 +86,13 @@ public:
     /// states following the snapshots' time. The view keeps both alive.
     void setSignals(std::shared_ptr<const traffic::TrafficNetwork> network,
                     std::shared_ptr<const render::LaneGeometry> lanes);
+    /// Draws the city's water and power networks and the service of its buildings (null:
+    /// none), their state following the snapshots' utilities. The view keeps the model alive.
+    void setUtilities(std::shared_ptr<const utility::UtilityModel> model);
+    /// Buildings shown without water or power now; water and power segments drawn.
+    [[nodiscard]] std::size_t buildingsWithoutServiceShown() const;
+    [[nodiscard]] std::size_t waterSegmentsDrawn() const;
+    [[nodiscard]] std::size_t powerSegmentsDrawn() const;
     /// Signalised connections drawn (0 without a network).
     [[nodiscard]] std::size_t signalsDrawn() const;
 

@@ -54,6 +54,13 @@ DashboardPanel::DashboardPanel(QWidget* parent) : QWidget(parent) {
     addChart(tr("Delay index"), QString(), QColor(220, 110, 20));
     addChart(tr("Trips completed"), QString(), QColor(120, 60, 170));
     addChart(tr("CO2 rate"), tr("kg/h"), QColor(110, 110, 110));
+    addChart(tr("Residents without water"), tr("%"), QColor(25, 110, 230));
+    addChart(tr("Residents without power"), tr("%"), QColor(230, 120, 20));
+    addChart(tr("Dark signals"), QString(), QColor(60, 60, 60));
+    for (std::size_t i = static_cast<std::size_t>(Sign::WithoutWater); i < m_charts.size(); ++i) {
+        m_utilityViews.push_back(m_layout->itemAtPosition(1, static_cast<int>(i) - 5)->widget());
+        m_utilityViews.back()->setVisible(false);
+    }
 }
 
 DashboardPanel::~DashboardPanel() = default;
@@ -94,7 +101,7 @@ void DashboardPanel::addChart(const QString& title, const QString& unit, const Q
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumSize(180, 130);
     const int index = static_cast<int>(m_charts.size());
-    m_layout->addWidget(view, 0, index);
+    m_layout->addWidget(view, index / 5, index % 5);  // traffic on the first row, utilities below
     m_charts.push_back(c);
 }
 
@@ -104,20 +111,28 @@ void DashboardPanel::clear() {
         c.chart->setTitle(c.unit.isEmpty() ? c.title : QStringLiteral("%1 (%2)").arg(c.title, c.unit));
     }
     m_shownIntervals = 0;
+    m_shownUtilitySteps = 0;
     m_shownClockStart = -1.0;
+    for (QWidget* w : m_utilityViews) {
+        w->setVisible(false);
+    }
 }
 
 void DashboardPanel::showSnapshot(const SimSnapshot& s) {
-    if (s.kpis.size() == m_shownIntervals && s.clockStart == m_shownClockStart) {
+    const std::size_t utilitySteps = s.utility ? s.utility->kpis.size() : 0;
+    if (s.kpis.size() == m_shownIntervals && utilitySteps == m_shownUtilitySteps &&
+        s.clockStart == m_shownClockStart) {
         return;  // nothing new closed
     }
-    if (s.kpis.size() < m_shownIntervals) {
-        clear();  // another run
+    if (s.kpis.size() < m_shownIntervals || utilitySteps < m_shownUtilitySteps) {
+        clear();  // another run, or a recorded moment from earlier
     }
     m_shownIntervals = s.kpis.size();
+    m_shownUtilitySteps = utilitySteps;
     m_shownClockStart = s.clockStart;
+    showUtilities(s);
 
-    const std::size_t signs = static_cast<std::size_t>(Sign::Count);
+    const std::size_t signs = static_cast<std::size_t>(Sign::WithoutWater);
     std::vector<QList<QPointF>> points(signs);
     std::vector<double> top(signs, 0.0);
     for (const traffic::KpiSample& k : s.kpis) {
@@ -145,6 +160,40 @@ void DashboardPanel::showSnapshot(const SimSnapshot& s) {
             const double v = points[i].back().y();
             const int decimals = delay ? 2 : (v < 10.0 ? 1 : 0);
             c.chart->setTitle(QStringLiteral("%1: %2").arg(base).arg(v, 0, 'f', decimals));
+        }
+    }
+}
+
+void DashboardPanel::showUtilities(const SimSnapshot& s) {
+    for (QWidget* w : m_utilityViews) {
+        w->setVisible(s.utility != nullptr);
+    }
+    if (!s.utility) {
+        return;
+    }
+    const std::size_t first = static_cast<std::size_t>(Sign::WithoutWater);
+    std::vector<QList<QPointF>> points(3);
+    std::vector<double> top(3, 0.0);
+    for (const utility::UtilityKpi& k : s.utility->kpis) {
+        const double x = axisTime(s.clockStart + k.time);
+        const double values[] = {100.0 * k.shareWithoutWater, 100.0 * k.shareWithoutPower,
+                                 static_cast<double>(k.darkSignals)};
+        for (std::size_t i = 0; i < 3; ++i) {
+            points[i].append(QPointF(x, values[i]));
+            top[i] = std::max(top[i], values[i]);
+        }
+    }
+    const QDateTime begin = axisDateTime(s.clockStart);
+    const QDateTime end = axisDateTime(s.clockStart + std::max(s.duration, 60.0));
+    for (std::size_t i = 0; i < 3 && first + i < m_charts.size(); ++i) {
+        Chart& c = m_charts[first + i];
+        c.series->replace(points[i]);
+        c.x->setRange(begin, end);
+        c.y->setRange(0.0, niceMax(std::max(top[i], 1.0)));
+        const QString base = c.unit.isEmpty() ? c.title : QStringLiteral("%1 (%2)").arg(c.title, c.unit);
+        if (!points[i].isEmpty()) {
+            const double v = points[i].back().y();
+            c.chart->setTitle(QStringLiteral("%1: %2").arg(base).arg(v, 0, 'f', i == 2 ? 0 : 1));
         }
     }
 }

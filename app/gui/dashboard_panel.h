@@ -34,7 +34,17 @@ public:
     void clear();
 
     /// The signs shown, in order.
-    enum class Sign { Running, MeanSpeed, DelayIndex, TripsCompleted, Co2Rate, Count };
+    enum class Sign {
+        Running,
+        MeanSpeed,
+        DelayIndex,
+        TripsCompleted,
+        Co2Rate,
+        WithoutWater,  ///< % of residents, utility steps (scenarios with utilities)
+        WithoutPower,  ///< % of residents
+        DarkSignals,   ///< signalised junctions without power
+        Count
+    };
     /// Points in a sign's curve.
     [[nodiscard]] int pointCount(Sign sign) const;
     /// The latest value of a sign (NaN before the first interval).
@@ -50,10 +60,13 @@ private:
         QValueAxis* y = nullptr;
     };
     void addChart(const QString& title, const QString& unit, const QColor& color);
+    void showUtilities(const SimSnapshot& snapshot);
 
     QGridLayout* m_layout = nullptr;
     std::vector<Chart> m_charts;
     std::size_t m_shownIntervals = 0;
+    std::size_t m_shownUtilitySteps = 0;
+    std::vector<QWidget*> m_utilityViews;  ///< the utility charts, shown only when a run has them
     double m_shownClockStart = -1.0;
 };
 

@@ -90,6 +90,36 @@ Rows buildingRows(const CityModel& city, std::uint32_t b) {
     return rows;
 }
 
+/// Who serves a building with water and power, and its service now (scenarios with utilities).
+void serviceRows(Rows& rows, std::uint32_t b, const ScenarioSession* session, const SimSnapshot* snap) {
+    if (session == nullptr || !session->utilities) {
+        return;
+    }
+    const utility::UtilityModel& m = *session->utilities;
+    if (b < m.buildingWaterNode.size() && m.buildingWaterNode[b] >= 0) {
+        rows.push_back(
+            {QObject::tr("water node"),
+             QString::fromStdString(m.water.nodeName[static_cast<std::size_t>(m.buildingWaterNode[b])]) +
+                 QStringLiteral(" (%1 l/s on average)").arg(m.buildingWaterDemand[b] * 1000.0, 0, 'f', 3)});
+    }
+    if (b < m.buildingPowerBus.size() && m.buildingPowerBus[b] >= 0) {
+        rows.push_back(
+            {QObject::tr("power bus"),
+             QString::fromStdString(m.busId[static_cast<std::size_t>(m.buildingPowerBus[b])]) +
+                 QStringLiteral(" (%1 kW at peak)").arg(m.buildingPeakLoadMW[b] * 1000.0, 0, 'f', 1)});
+    }
+    const UtilitySnap* u = snap != nullptr ? snap->utility.get() : nullptr;
+    if (u == nullptr || b >= u->buildingHasWater.size()) {
+        return;
+    }
+    auto state = [](bool has, double minutes) {
+        return (has ? QObject::tr("yes") : QObject::tr("NO")) +
+               (minutes > 0 ? QObject::tr(" (%1 min without so far)").arg(minutes, 0, 'f', 0) : QString());
+    };
+    rows.push_back({QObject::tr("has water"), state(u->buildingHasWater[b] != 0, u->minutesWithoutWater[b])});
+    rows.push_back({QObject::tr("has power"), state(u->buildingHasPower[b] != 0, u->minutesWithoutPower[b])});
+}
+
 Rows linkRows(const CityModel& city, std::uint32_t l, const ScenarioSession* session,
               const SimSnapshot* snap) {
     const RoadNetwork& r = city.roads;
@@ -422,6 +452,7 @@ void InspectorPanel::inspect(Selection selection, const CityModel* city, const S
         case Selection::Kind::Building:
             heading = tr("Building %1").arg(selection.id);
             rows = buildingRows(*city, selection.id);
+            serviceRows(rows, selection.id, session, snapshot);
             break;
         case Selection::Kind::Link:
             heading = tr("Road link %1").arg(selection.id);

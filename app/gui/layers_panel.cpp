@@ -1,5 +1,7 @@
 #include "layers_panel.h"
 
+#include "citytwin/render/utility_layer.h"
+
 #include <utility>
 
 #include <QButtonGroup>
@@ -102,6 +104,38 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent) {
             [this](bool on) { Q_EMIT layerToggled(CityView::Layer::Signals, on); });
     layout->addWidget(layers);
 
+    // Utilities: the networks under the streets and the service of the buildings.
+    auto* utilities = new QGroupBox(tr("Utilities"), this);
+    auto* utilitiesLayout = new QGridLayout(utilities);
+    utilitiesLayout->setSpacing(2);
+    m_water = new QCheckBox(tr("Water network"), utilities);
+    m_power = new QCheckBox(tr("Power network"), utilities);
+    m_service = new QCheckBox(tr("Buildings without service"), utilities);
+    m_water->setChecked(true);
+    m_power->setChecked(false);
+    m_service->setChecked(true);
+    utilitiesLayout->addWidget(m_water, 0, 0);
+    utilitiesLayout->addWidget(m_power, 0, 1);
+    utilitiesLayout->addWidget(m_service, 1, 0, 1, 2);
+    connect(m_water, &QCheckBox::toggled, this,
+            [this](bool on) { Q_EMIT layerToggled(CityView::Layer::WaterNetwork, on); });
+    connect(m_power, &QCheckBox::toggled, this,
+            [this](bool on) { Q_EMIT layerToggled(CityView::Layer::PowerNetwork, on); });
+    connect(m_service, &QCheckBox::toggled, this,
+            [this](bool on) { Q_EMIT layerToggled(CityView::Layer::BuildingService, on); });
+    const std::pair<render::Rgb, QString> utilityKeys[] = {
+        {render::waterInServiceColor(), tr("pipe")}, {render::waterBurstColor(), tr("burst")},
+        {render::waterClosedColor(), tr("closed")},  {render::powerLiveColor(), tr("live line")},
+        {render::powerDeadColor(), tr("dead line")}, {render::noPowerCapColor(), tr("no power")},
+        {render::noWaterCapColor(), tr("no water")}, {render::noServiceCapColor(), tr("neither")},
+    };
+    int key = 0;
+    for (const auto& [rgb, name] : utilityKeys) {
+        utilitiesLayout->addWidget(swatch(toQColor(rgb), name, utilities), 2 + key / 2, key % 2);
+        ++key;
+    }
+    layout->addWidget(utilities);
+
     auto* roads = new QGroupBox(tr("Roads coloured by"), this);
     auto* roadsLayout = new QVBoxLayout(roads);
     m_byClass = new QRadioButton(tr("Road class"), roads);
@@ -162,6 +196,12 @@ QCheckBox* LayersPanel::checkBox(CityView::Layer layer) const {
             return m_facilities;
         case CityView::Layer::Signals:
             return m_signals;
+        case CityView::Layer::WaterNetwork:
+            return m_water;
+        case CityView::Layer::PowerNetwork:
+            return m_power;
+        case CityView::Layer::BuildingService:
+            return m_service;
     }
     return nullptr;
 }

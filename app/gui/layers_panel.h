@@ -31,6 +31,9 @@ private:
     QCheckBox* m_vehicles = nullptr;
     QCheckBox* m_facilities = nullptr;
     QCheckBox* m_signals = nullptr;
+    QCheckBox* m_water = nullptr;
+    QCheckBox* m_power = nullptr;
+    QCheckBox* m_service = nullptr;
     QRadioButton* m_byClass = nullptr;
     QRadioButton* m_bySpeed = nullptr;
     SpeedLegend* m_legend = nullptr;

@@ -387,6 +387,7 @@ void MainWindow::finishLoad(const std::shared_ptr<LoadOutcome>& outcome) {
         if (outcome->session) {
             m_session = outcome->session;
             m_view->setSignals(m_session->network, m_session->lanes);
+            m_view->setUtilities(m_session->utilities);
             m_sim = std::make_unique<SimWorker>(m_session);
             m_sim->setSpeed(m_simBar->speed());
         }
@@ -595,10 +596,11 @@ void MainWindow::useSettings() {
     m_recent->load(settings);
     rebuildRecentMenu();
     using Layer = CityView::Layer;
-    const std::pair<Layer, const char*> layers[] = {{Layer::Buildings, "layers/buildings"},
-                                                    {Layer::Vehicles, "layers/vehicles"},
-                                                    {Layer::Facilities, "layers/facilities"},
-                                                    {Layer::Signals, "layers/signals"}};
+    const std::pair<Layer, const char*> layers[] = {
+        {Layer::Buildings, "layers/buildings"},    {Layer::Vehicles, "layers/vehicles"},
+        {Layer::Facilities, "layers/facilities"},  {Layer::Signals, "layers/signals"},
+        {Layer::WaterNetwork, "layers/water"},     {Layer::PowerNetwork, "layers/power"},
+        {Layer::BuildingService, "layers/service"}};
     for (const auto& [layer, key] : layers) {
         const QVariant v = settings.value(QLatin1String(key));
         if (v.isValid()) {
@@ -631,6 +633,9 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("layers/vehicles"), m_view->layerVisible(Layer::Vehicles));
     settings.setValue(QStringLiteral("layers/facilities"), m_view->layerVisible(Layer::Facilities));
     settings.setValue(QStringLiteral("layers/signals"), m_view->layerVisible(Layer::Signals));
+    settings.setValue(QStringLiteral("layers/water"), m_view->layerVisible(Layer::WaterNetwork));
+    settings.setValue(QStringLiteral("layers/power"), m_view->layerVisible(Layer::PowerNetwork));
+    settings.setValue(QStringLiteral("layers/service"), m_view->layerVisible(Layer::BuildingService));
     settings.setValue(QStringLiteral("layers/roads"),
                       m_view->roadColoring() == CityView::RoadColoring::BySpeed ? QStringLiteral("speed")
                                                                                 : QStringLiteral("class"));

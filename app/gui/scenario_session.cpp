@@ -108,6 +108,38 @@ std::shared_ptr<ScenarioSession> buildSession(const scenarios::ScenarioSpec& spe
     run.teleportAfter = spec.teleportAfter;
     run.rerouteInterval = spec.rerouteInterval;
     run.statsInterval = spec.statsInterval;
+    run.vehicleTypes = spec.vehicleTypes;
+    run.utilityStep = spec.utilities.step;
+    run.tripDelay = spec.utilities.tripDelay;
+    run.darkSignalsStop = spec.utilities.darkSignalsStop;
+
+    // Utilities, as `citytwin run` builds them: the events are checked against the networks.
+    const UtilityLayers& u = session->city->utilities;
+    if ((u.hasWater() || u.hasPower()) && spec.utilities.enabled) {
+        utility::ServiceOptions svc;
+        svc.servicePressureM = spec.utilities.servicePressureM;
+        svc.hospitalBackupHours = spec.utilities.hospitalBackupHours;
+        auto model = std::make_shared<utility::UtilityModel>(
+            utility::buildUtilityModel(*session->city, svc, session->clockStart, report));
+        DiagnosticReport er;
+        utility::UtilitySimulation check(*model, *session->city, {});
+        check.addEvents(spec.utilityEvents, er);
+        for (Diagnostic d : er.items()) {
+            d.file = spec.file;
+            report.add(std::move(d));
+        }
+        if (report.hasErrors()) {
+            return nullptr;
+        }
+        session->utilities = std::move(model);
+        session->utilityEvents = spec.utilityEvents;
+    } else if (!spec.utilityEvents.empty()) {
+        report.add({Severity::Error, "scenario.no_utilities", spec.file, spec.utilityEvents.front().origin,
+                    -1, -1,
+                    "utility events need a city with water_nodes / power_buses layers, and utilities enabled",
+                    "load stopped"});
+        return nullptr;
+    }
     return session;
 }
 

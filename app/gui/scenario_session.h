@@ -18,6 +18,9 @@
 #include "citytwin/sim/diagnostics.h"
 #include "citytwin/traffic/traffic_network.h"
 #include "citytwin/traffic/trip.h"
+#include "citytwin/traffic/vehicle_type.h"
+#include "citytwin/utility/utility_model.h"
+#include "citytwin/utility/utility_simulation.h"
 
 namespace ct::gui {
 
@@ -41,6 +44,10 @@ struct SessionRun {
     double teleportAfter = 300.0;
     double rerouteInterval = 0.0;  ///< s between congestion reroutings (0 = only on closures)
     double statsInterval = 300.0;  ///< s, link statistics
+    std::vector<traffic::VehicleType> vehicleTypes;  ///< by class, with the scenario's overrides
+    double utilityStep = 60.0;                       ///< s between utility solves
+    double tripDelay = 120.0;                        ///< s an overloaded branch holds before it trips
+    bool darkSignalsStop = true;                     ///< dark signals become all-way stops
 };
 
 struct ScenarioSession {
@@ -51,8 +58,11 @@ struct ScenarioSession {
     std::shared_ptr<const render::LaneGeometry> lanes;  ///< world positions of lane points
     std::vector<traffic::Trip> trips;                   ///< the demand; index = trip (vehicle) id
     std::vector<SessionEvent> events;                   ///< sorted by time
-    double clockStart = 0.0;                            ///< s after midnight at simulation time 0
-    std::string title;                                  ///< the scenario's name, else its file name
+    /// The city's water and power networks and who they serve (null: none, or disabled).
+    std::shared_ptr<const utility::UtilityModel> utilities;
+    std::vector<utility::UtilityEvent> utilityEvents;  ///< checked against the networks
+    double clockStart = 0.0;                           ///< s after midnight at simulation time 0
+    std::string title;                                 ///< the scenario's name, else its file name
 };
 
 /// The outcome of loading: a session, or none and the errors. Warnings of the city load and the

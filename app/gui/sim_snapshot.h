@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "citytwin/traffic/outputs.h"
 #include "citytwin/traffic/simulation.h"
+#include "citytwin/utility/utility_simulation.h"
 
 namespace ct::gui {
 
@@ -35,6 +38,20 @@ struct VehicleSnap {
     traffic::VehicleClass vclass = traffic::VehicleClass::Car;
 };
 
+/// The utilities at one of their steps (shared between snapshots until the next utility step).
+struct UtilitySnap {
+    double time = 0.0;                           ///< s of simulation time the state holds from
+    std::vector<utility::UtilityKpi> kpis;       ///< one per utility step so far, oldest first
+    std::vector<utility::UtilityLogEntry> log;   ///< events applied, trips, pumps stopped
+    std::vector<std::uint8_t> buildingHasWater;  ///< by building
+    std::vector<std::uint8_t> buildingHasPower;  ///< by building
+    std::vector<double> minutesWithoutWater;     ///< by building, so far
+    std::vector<double> minutesWithoutPower;     ///< by building, so far
+    std::vector<std::uint8_t> waterLinkState;    ///< by water link: 0 open, 1 closed, 2 burst
+    std::vector<std::uint8_t> branchLive;        ///< by power branch
+    std::vector<NodeId> darkSignals;             ///< junctions whose signals have no power
+};
+
 struct SimSnapshot {
     std::uint64_t seq = 0;    ///< increases by one with every snapshot the worker publishes
     std::int64_t tick = 0;    ///< simulation steps done
@@ -54,6 +71,8 @@ struct SimSnapshot {
     /// m/s per link (indexed by LinkId): mean speed of the vehicles on it, exponentially
     /// weighted over the last minute of simulated time; NaN where nobody drove lately.
     std::vector<float> linkSpeed;
+    /// The water and power networks' state (null when the scenario has none).
+    std::shared_ptr<const UtilitySnap> utility;
     /// Why the run stopped early (state Finished); empty when it did not fail.
     std::string error;
 

@@ -1,5 +1,7 @@
 #include "sim_worker.h"
 
+#include "citytwin/utility/traffic_coupling.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -197,8 +199,38 @@ void SimWorker::simulate() {
     so.teleportAfter = spec.teleportAfter;
     so.rerouteInterval = spec.rerouteInterval;
     so.statsInterval = spec.statsInterval;
+    so.types = spec.vehicleTypes;
     traffic::Simulation sim(net, so);
     sim.addTrips(session.trips);
+    // The utilities beside the traffic, exactly as `citytwin run` couples them.
+    std::unique_ptr<utility::UtilitySimulation> usim;
+    std::unique_ptr<utility::TrafficCoupling> coupling;
+    std::shared_ptr<const UtilitySnap> utilitySnap;
+    if (session.utilities) {
+        utility::UtilitySimOptions uo;
+        uo.step = spec.utilityStep;
+        uo.clockStart = session.clockStart;
+        uo.tripDelay = spec.tripDelay;
+        usim = std::make_unique<utility::UtilitySimulation>(*session.utilities, *session.city, uo);
+        DiagnosticReport ignored;  // checked when the session was loaded
+        usim->addEvents(session.utilityEvents, ignored);
+        coupling =
+            std::make_unique<utility::TrafficCoupling>(*usim, sim, spec.utilityStep, spec.darkSignalsStop);
+    }
+    auto takeUtilitySnap = [&] {
+        auto u = std::make_shared<UtilitySnap>();
+        u->time = usim->time();
+        u->kpis = usim->kpis();
+        u->log = usim->log();
+        u->buildingHasWater = usim->buildingHasWater();
+        u->buildingHasPower = usim->buildingHasPower();
+        u->minutesWithoutWater = usim->buildingMinutesWithoutWater();
+        u->minutesWithoutPower = usim->buildingMinutesWithoutPower();
+        u->waterLinkState = usim->waterLinkState();
+        u->branchLive = usim->branchLive();
+        u->darkSignals = usim->darkSignals();
+        utilitySnap = std::move(u);
+    };
     traffic::KpiRecorder kpi(m_options.kpiInterval);
     LinkSpeedAverager links(net.linkCount(), m_options.linkSpeedWindow);
     std::vector<traffic::Simulation::VehicleView> views;
@@ -232,6 +264,7 @@ void SimWorker::simulate() {
         snap->last = sim.lastStep();
         snap->kpis = kpi.samples();
         snap->linkSpeed = links.means();
+        snap->utility = utilitySnap;
         const std::vector<traffic::TripResult>& results = sim.trips();
         snap->vehicles.reserve(views.size());
         for (const traffic::Simulation::VehicleView& v : views) {
@@ -330,11 +363,15 @@ void SimWorker::simulate() {
                 }
             }
         }
+        if (coupling && coupling->beforeTrafficStep().advanced) {
+            takeUtilitySnap();
+        }
         sim.step();
         kpi.record(sim, spec.step);
         views = sim.vehicles();
         links.add(net, views, spec.step);
-        finished = sim.time() >= spec.duration - 1e-9 || sim.finished();
+        // With utilities the run goes on to the end: outages outlast the traffic.
+        finished = sim.time() >= spec.duration - 1e-9 || (sim.finished() && !usim);
         if (finished) {
             kpi.finish(sim);
         }

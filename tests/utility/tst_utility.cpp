@@ -78,6 +78,9 @@ private slots:
         QVERIFY(m.hasWater && m.hasPower);
         QCOMPARE(m.water.nodeCount(), std::size_t(4));
         QCOMPARE(m.water.linkCount(), std::size_t(3));
+        // Shapes: one CSR entry per link; the fixture's lines have no interior vertices.
+        QCOMPARE(m.water.vertexOffset.size(), m.water.linkCount() + 1);
+        QCOMPARE(m.water.vertexOffset.back(), std::uint32_t(0));
         // 1000 residents x 150 l/day.
         const std::uint32_t west = buildingNamed(city(), "Block West");
         QVERIFY(std::abs(m.buildingWaterDemand[west] - 1000 * 0.150 / 86400.0) < 1e-12);

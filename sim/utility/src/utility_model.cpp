@@ -273,11 +273,12 @@ void buildWater(const CityModel& city, const ServiceOptions& opt, double clockSt
             fr.warn("water.link_duplicate_id", "water link id '" + id + "' is used twice", "skipped");
             continue;
         }
-        for (const Vec2& p : f.points) {
-            net.vertexX.push_back(p.x);
-            net.vertexY.push_back(p.y);
+        // The shape between the end nodes (as EPANET [VERTICES]); addLink opened an empty entry.
+        for (std::size_t i = 1; i + 1 < f.points.size(); ++i) {
+            net.vertexX.push_back(f.points[i].x);
+            net.vertexY.push_back(f.points[i].y);
         }
-        net.vertexOffset.push_back(static_cast<std::uint32_t>(net.vertexX.size()));
+        net.vertexOffset.back() = static_cast<std::uint32_t>(net.vertexX.size());
     }
 
     // Building demands: each building on its junction, one demand entry per junction.
