@@ -19,9 +19,12 @@ const char* toString(TripOutcome o) {
 }
 
 void Simulation::Impl::refreshActive() {
+    // `active` stays sorted: sort the few new lanes and merge them in (linear, not n log n).
+    std::sort(newlyActive.begin(), newlyActive.end());
+    const auto middle = static_cast<std::ptrdiff_t>(active.size());
     active.insert(active.end(), newlyActive.begin(), newlyActive.end());
     newlyActive.clear();
-    std::sort(active.begin(), active.end());
+    std::inplace_merge(active.begin(), active.begin() + middle, active.end());
     std::size_t w = 0;
     for (std::uint32_t l : active) {
         if (laneVeh[l].empty()) {
@@ -406,6 +409,7 @@ void Simulation::addTrips(std::vector<Trip> trips) {
     s.nextConn.resize(n, kNone);
     s.standing.resize(n, 0.0);
     s.lcCooldown.resize(n, 0.0);
+    s.sums.resize(n);
     for (std::uint32_t v = first; v < n; ++v) {
         s.type[v] = static_cast<std::uint8_t>(s.trips[v].vclass);
         s.factor[v] = static_cast<float>(speedFactor(s.types[s.type[v]], s.opt.seed, v));
@@ -531,6 +535,7 @@ const StepStats& Simulation::lastStep() const {
     return m->last;
 }
 const std::vector<TripResult>& Simulation::trips() const {
+    m->flushResults();
     return m->results;
 }
 const std::vector<LinkInterval>& Simulation::linkIntervals() const {
@@ -549,6 +554,7 @@ std::uint64_t Simulation::stateHash() const {
             h = (h ^ b[i]) * 1099511628211ULL;
         }
     };
+    m->flushResults();
     const Impl& s = *m;
     for (std::uint32_t l = 0; l < s.net.laneCount(); ++l) {
         for (std::uint32_t v : s.laneVeh[l]) {
@@ -570,6 +576,7 @@ std::uint64_t Simulation::stateHash() const {
 
 std::vector<Simulation::VehicleView> Simulation::vehicles() const {
     std::vector<VehicleView> out;
+    m->flushResults();
     const Impl& s = *m;
     for (std::uint32_t l = 0; l < s.net.laneCount(); ++l) {
         for (std::uint32_t v : s.laneVeh[l]) {

@@ -55,6 +55,20 @@ struct Simulation::Impl {
     // Trips and their results; vehicle v drives trip v.
     std::vector<Trip> trips;
     std::vector<TripResult> results;
+    // Per-vehicle sums updated every step, kept compact (the TripResult records are large and
+    // touched at random): copied into `results` by flushResults() when results are read.
+    struct TripSums {
+        double route = 0.0, loss = 0.0, wait = 0.0, co2 = 0.0;
+    };
+    std::vector<TripSums> sums;
+    void flushResults() {
+        for (std::size_t v = 0; v < sums.size() && v < results.size(); ++v) {
+            results[v].routeLength = sums[v].route;
+            results[v].timeLoss = sums[v].loss;
+            results[v].waitingTime = sums[v].wait;
+            results[v].co2 = sums[v].co2;
+        }
+    }
     std::vector<std::uint32_t> departOrder;  // trip indexes by (depart, index)
     std::size_t nextDepart = 0;
     std::vector<std::uint32_t> waiting;  // departed, not yet inserted, in departure order

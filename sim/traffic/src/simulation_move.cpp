@@ -200,16 +200,16 @@ void Simulation::Impl::applyMoves() {
     for (std::uint32_t l : moved) {
         for (const Move& mv : moves[l]) {
             const std::uint32_t v = mv.veh;
-            TripResult& res = results[v];
+            TripSums& res = sums[v];
             const VehicleType& ty = vt(v);
-            res.routeLength += mv.driven;
+            res.route += mv.driven;
             ++counters.vehicleUpdates;
             const double vMax = std::min(static_cast<double>(net.laneSpeed[l]) * factor[v], ty.maxSpeed);
             const double loss = dt * std::max(0.0, 1.0 - mv.speed / std::max(vMax, 0.1));
-            res.timeLoss += loss;
+            res.loss += loss;
             lossSum += loss;
             if (mv.speed < kStopped) {
-                res.waitingTime += dt;
+                res.wait += dt;
                 standing[v] += dt;
             } else {
                 standing[v] = 0.0;
@@ -241,9 +241,10 @@ void Simulation::Impl::applyMoves() {
             speed[v] = mv.speed;
             accel[v] = mv.accel;
             if (mv.lane == kNone) {
-                res.outcome = TripOutcome::Arrived;
-                res.arrival = t;
-                res.duration = t - res.depart;
+                TripResult& done = results[v];
+                done.outcome = TripOutcome::Arrived;
+                done.arrival = t;
+                done.duration = t - done.depart;
                 lane[v] = kNone;
                 ++counters.arrived;
                 ++last.arrivedThisStep;
