@@ -76,13 +76,14 @@ void Draper::split(Corner a, Corner b, Corner c, int depth) {
         clipToFacets(a, b, c);  // small and bent: follow the mesh exactly
         return;
     }
-    // Rotate so that ab is the longest edge (keeps the winding), then halve it.
-    if (bc == longest) {
-        split(b, c, a, depth);
-        return;
-    }
-    if (ca == longest) {
-        split(c, a, b, depth);
+    // Rotate so that ab is the longest edge (keeps the winding), then halve it. When two edges
+    // tie for longest, ab must win if it is one of them: rotating between equals never ends.
+    if (ab != longest) {
+        if (bc == longest) {
+            split(b, c, a, depth);
+        } else {
+            split(c, a, b, depth);
+        }
         return;
     }
     const Vec2 mid = (a.p + b.p) * 0.5;

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void triangulatesConvexAndConcaveRings();
     void triangulationSurvivesBadRings();
     void areasStayAboveTheTerrain();
+    void drapesLongRectangles();
     void homeViewFramesTheCity();
     void flatGroundWithoutTerrain();
     void terrainIsDecimated();
@@ -216,6 +217,23 @@ void TestRenderScene::areasStayAboveTheTerrain() {
     qInfo("%u area triangles, lowest point %.3f m above the terrain", triangles, worst);
     // Lifted 0.15 m, bends of up to 0.05 m tolerated.
     QVERIFY2(worst > 0.05, qPrintable(QStringLiteral("an area dips to %1 m above the terrain").arg(worst)));
+}
+
+void TestRenderScene::drapesLongRectangles() {
+    // An axis-aligned park five times longer than wide on hilly terrain: halving its diagonal
+    // makes triangles whose two longest edges are exactly equal, which once sent the draper
+    // into endless recursion (a crash). It must drape and stay above the ground.
+    CityModel city =
+        test::makeSyntheticCity({.buildings = 16, .terrain = true, .river = false, .facilities = 0});
+    const std::vector<Vec2> ring{{-500.0, 0.0}, {500.0, 0.0}, {500.0, 200.0}, {-500.0, 200.0}};
+    city.landUse.ringPoints.insert(city.landUse.ringPoints.end(), ring.begin(), ring.end());
+    city.landUse.ringOffset.push_back(static_cast<std::uint32_t>(city.landUse.ringPoints.size()));
+    city.landUse.kind.push_back(LandUseKind::Park);
+    city.landUse.area.push_back(200000.0f);
+    const render::SceneBuild scene = render::buildCityScene(city);
+    const osg::Geometry* areas = findGeometry(scene.root.get(), "areas");
+    QVERIFY(areas != nullptr);
+    QVERIFY(areas->getVertexArray()->getNumElements() > 4);  // split to follow the hills
 }
 
 void TestRenderScene::homeViewFramesTheCity() {
