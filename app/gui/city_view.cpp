@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QOpenGLFramebufferObject>
 #include <QWheelEvent>
 
 #include <osg/Group>
@@ -959,6 +960,40 @@ QVector3D CityView::cameraPosition() const {
 
 QImage CityView::renderFrame() {
     return grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+}
+
+QImage CityView::renderFrame(QSize size) {
+    if (!size.isValid() || size.isEmpty() || context() == nullptr) {
+        return {};
+    }
+    CityViewPrivate& p = *m_impl;
+    makeCurrent();
+    QOpenGLFramebufferObjectFormat format;
+    format.setAttachment(QOpenGLFramebufferObject::CombinedDepthStencil);
+    QOpenGLFramebufferObject fbo(size, format);
+    if (!fbo.isValid()) {
+        doneCurrent();
+        return {};
+    }
+    // The same camera and scene, drawn into an FBO of the size asked for: the viewport and the
+    // projection's aspect follow the size, and go back to the widget's afterwards.
+    const double dpr = devicePixelRatioF();
+    const int w = std::max(1, static_cast<int>(std::lround(width() * dpr)));
+    const int h = std::max(1, static_cast<int>(std::lround(height() * dpr)));
+    p.window->setDefaultFboId(fbo.handle());
+    p.queue()->windowResize(0, 0, size.width(), size.height());
+    p.window->resized(0, 0, size.width(), size.height());
+    updateDynamicLayers();
+    advanceCamera();
+    p.viewer->frame();
+    QImage image = fbo.toImage().convertToFormat(QImage::Format_RGB32);
+    fbo.release();
+    p.queue()->windowResize(0, 0, w, h);
+    p.window->resized(0, 0, w, h);
+    p.window->setDefaultFboId(defaultFramebufferObject());
+    doneCurrent();
+    update();
+    return image;
 }
 
 QColor CityView::clearColor() {

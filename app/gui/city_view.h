@@ -164,6 +164,9 @@ public:
     [[nodiscard]] QVector3D cameraPosition() const;
     /// Renders one frame now and returns it (the widget must have been shown once).
     QImage renderFrame();
+    /// Renders one frame offscreen at `size` (device pixels), whatever the widget's size: the
+    /// same camera and scene, the aspect following `size` (video export). Null on failure.
+    QImage renderFrame(QSize size);
     /// The colour of empty sky, the view's clear colour.
     [[nodiscard]] static QColor clearColor();
 

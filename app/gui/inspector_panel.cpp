@@ -160,6 +160,8 @@ Rows linkRows(const CityModel& city, std::uint32_t l, const ScenarioSession* ses
             }
         }
         rows.emplace_back(QObject::tr("vehicles now"), QString::number(onLink));
+        rows.emplace_back(QObject::tr("closed"),
+                          snap->linkClosed(l) ? QObject::tr("YES: nobody enters it") : QObject::tr("no"));
     }
     return rows;
 }
@@ -276,10 +278,23 @@ InspectorPanel::InspectorPanel(QWidget* parent) : QWidget(parent) {
     m_follow = new QPushButton(tr("Follow"), this);
     m_follow->setCheckable(true);
     m_follow->setToolTip(tr("Keep the camera on this vehicle until it arrives or you pan (F)"));
+    m_closeLink = new QPushButton(tr("Close link now"), this);
+    m_closeLink->setObjectName(QStringLiteral("closeLinkButton"));
+    m_closeLink->setToolTip(
+        tr("Close this road link in the running simulation: nobody enters it, routes through it are "
+           "replaced. Recorded as a close_link event (File > Save scenario as...)"));
+    m_reopenLink = new QPushButton(tr("Reopen link"), this);
+    m_reopenLink->setObjectName(QStringLiteral("reopenLinkButton"));
+    m_reopenLink->setToolTip(tr("Open this road link again. Recorded as an open_link event"));
     buttons->addWidget(m_flyTo);
     buttons->addWidget(m_follow);
+    buttons->addWidget(m_closeLink);
+    buttons->addWidget(m_reopenLink);
     buttons->addStretch(1);
     layout->addLayout(buttons);
+    connect(m_closeLink, &QPushButton::clicked, this, [this] { Q_EMIT linkEditRequested(m_editLink, true); });
+    connect(m_reopenLink, &QPushButton::clicked, this,
+            [this] { Q_EMIT linkEditRequested(m_editLink, false); });
     connect(m_flyTo, &QPushButton::clicked, this, &InspectorPanel::flyToRequested);
     connect(m_follow, &QPushButton::toggled, this, &InspectorPanel::followToggled);
 
@@ -437,7 +452,15 @@ void InspectorPanel::clear() {
     m_flyTo->setEnabled(false);
     m_follow->setEnabled(false);
     setFollowing(false);
+    m_closeLink->hide();
+    m_reopenLink->hide();
     updateChart({}, nullptr);
+}
+
+void InspectorPanel::setEditsEnabled(bool enabled) {
+    m_editsEnabled = enabled;
+    m_closeLink->setEnabled(enabled && !m_linkClosed);
+    m_reopenLink->setEnabled(enabled && m_linkClosed);
 }
 
 void InspectorPanel::inspect(Selection selection, const CityModel* city, const ScenarioSession* session,
@@ -479,6 +502,13 @@ void InspectorPanel::inspect(Selection selection, const CityModel* city, const S
     m_flyTo->setEnabled(!rows.empty() && (selection.kind != Selection::Kind::Vehicle || onRoad));
     m_follow->setEnabled(onRoad || m_follow->isChecked());
     m_follow->setVisible(selection.kind == Selection::Kind::Vehicle);
+    const bool editable =
+        selection.kind == Selection::Kind::Link && session != nullptr && snapshot != nullptr && !rows.empty();
+    m_editLink = selection.id;
+    m_linkClosed = editable && snapshot->linkClosed(selection.id);
+    m_closeLink->setVisible(editable);
+    m_reopenLink->setVisible(editable);
+    setEditsEnabled(m_editsEnabled);
     updateChart(selection, session != nullptr ? history : nullptr);
 }
 

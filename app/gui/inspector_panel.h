@@ -2,6 +2,8 @@
 /// The Inspector dock: the attributes of the selected object, from the city model (GIS data) and
 /// the latest simulation snapshot (live state).
 
+#include <cstdint>
+
 #include <QList>
 #include <QPointF>
 #include <QWidget>
@@ -30,7 +32,8 @@ struct SimSnapshot;
 /// GUI thread only. inspect() may be called again with newer snapshots: rows are updated in place.
 /// Below the rows: "Fly to" (any object) and "Follow" (a vehicle on the road), and with a
 /// scenario a small chart of the object's history over the run (SimHistory): a link's mean
-/// speed, a vehicle's speed and delay over its trip, a junction's queue.
+/// speed, a vehicle's speed and delay over its trip, a junction's queue. A road link of a running
+/// scenario also gets "Close link now" / "Reopen link" (linkEditRequested).
 class InspectorPanel : public QWidget {
     Q_OBJECT
 public:
@@ -45,7 +48,15 @@ public:
     /// Shows whether the camera follows the vehicle inspected (the Follow button's state).
     void setFollowing(bool following);
 
+    /// Whether the link edit buttons act now (false while the timeline shows a recorded moment or
+    /// an edit is on its way to the simulation).
+    void setEditsEnabled(bool enabled);
+
     [[nodiscard]] QPushButton* flyToButton() const { return m_flyTo; }
+    /// "Close link now" and "Reopen link": shown for a road link of a running scenario, the one
+    /// that applies enabled.
+    [[nodiscard]] QPushButton* closeLinkButton() const { return m_closeLink; }
+    [[nodiscard]] QPushButton* reopenLinkButton() const { return m_reopenLink; }
     [[nodiscard]] QPushButton* followButton() const { return m_follow; }
     /// The chart's title, empty when no chart is shown.
     [[nodiscard]] QString chartTitle() const;
@@ -68,6 +79,11 @@ private:
     QTreeWidget* m_tree = nullptr;
     QPushButton* m_flyTo = nullptr;
     QPushButton* m_follow = nullptr;
+    QPushButton* m_closeLink = nullptr;
+    QPushButton* m_reopenLink = nullptr;
+    bool m_editsEnabled = true;
+    bool m_linkClosed = false;
+    std::uint32_t m_editLink = 0;  ///< the link the edit buttons act on
     QChartView* m_chartView = nullptr;
     QChart* m_chart = nullptr;
     QLineSeries* m_series[2] = {nullptr, nullptr};
@@ -83,6 +99,8 @@ Q_SIGNALS:
     void flyToRequested();
     /// "Follow" was toggled.
     void followToggled(bool follow);
+    /// "Close link now" (`close` true) or "Reopen link" was pressed for the link inspected.
+    void linkEditRequested(std::uint32_t link, bool close);
 };
 
 }  // namespace ct::gui

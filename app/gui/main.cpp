@@ -4,9 +4,11 @@
 //   ... [--roads class|speed] [--zoom F] [--select KIND:ID]
 //   ... [--search TEXT] [--follow] [--view NAME] [--scrub SECONDS] [--no-settings]
 //   ... [--screenshot FILE.png] [--size WxH] [--screenshot-after SECONDS] [--window] [--click X,Y]
+//   ... [--video FILE.mp4|FOLDER] [--video-duration S] [--fps N] [--video-speed X] [--video-start S]
 // Without sources or a scenario it opens the bundled sample city with the morning-peak scenario
 // ready to play.
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -27,6 +29,7 @@
 #include "sim_history.h"
 #include "sim_snapshot.h"
 #include "surface_format.h"
+#include "video_export.h"
 #include "view_bookmarks.h"
 
 namespace {
@@ -92,6 +95,74 @@ void armScreenshot(ct::gui::MainWindow& window, const QString& path, double afte
             }
             *done = true;
             save();
+        });
+    });
+}
+
+/// Runs `then` once the load is done and (with `after` > 0) the simulation has reached `after`
+/// as fast as possible; exits 1 when the load fails.
+void whenReady(ct::gui::MainWindow& window, double after, std::function<void()> then) {
+    QObject::connect(&window, &ct::gui::MainWindow::loadFinished, &window, [&window, then, after](bool ok) {
+        if (!ok) {
+            std::fprintf(stderr, "citytwin-gui: load failed: %s\n",
+                         qPrintable(window.diagnostics()->summary()));
+            QApplication::exit(1);
+            return;
+        }
+        if (after <= 0.0 || window.simulation() == nullptr) {
+            then();
+            return;
+        }
+        window.setSimulationSpeed(0.0);
+        window.playUntil(after);
+        auto done = std::make_shared<bool>(false);
+        QObject::connect(&window, &ct::gui::MainWindow::snapshotShown, &window, [&window, then, after, done] {
+            const auto snap = window.shownSnapshot();
+            if (*done || !snap || snap->state == ct::gui::SimState::Playing ||
+                (snap->time < after - 1e-9 && snap->state != ct::gui::SimState::Finished)) {
+                return;
+            }
+            *done = true;
+            then();
+        });
+    });
+}
+
+/// Video mode: once ready, exports the video (progress on stderr) and quits (0 when written).
+void armVideo(ct::gui::MainWindow& window, const ct::gui::VideoSettings& settings, double start,
+              std::function<void()> prepare) {
+    whenReady(window, start, [&window, settings, prepare] {
+        // After the other handlers of the load (zoom, selection).
+        QTimer::singleShot(0, &window, [&window, settings, prepare] {
+            prepare();
+            QString error;
+            if (!window.exportVideo(settings, &error)) {
+                std::fprintf(stderr, "citytwin-gui: no video: %s\n", qPrintable(error));
+                QApplication::exit(1);
+                return;
+            }
+            const ct::gui::VideoPlan& plan = window.videoExport()->plan();
+            std::fprintf(stderr, "citytwin-gui: video: %d frames of %dx%d %s %s\n", plan.frames,
+                         plan.size.width(), plan.size.height(),
+                         plan.mp4 ? "into the MP4" : "as PNG frames into", qPrintable(plan.target));
+            if (!plan.note.isEmpty()) {
+                std::fprintf(stderr, "citytwin-gui: %s\n", qPrintable(plan.note));
+            }
+            auto shown = std::make_shared<int>(-1);
+            QObject::connect(window.videoExport(), &ct::gui::VideoExporter::progress, &window,
+                             [shown](int done, int total) {
+                                 const int percent = 100 * done / std::max(total, 1);
+                                 if (percent != *shown) {
+                                     *shown = percent;
+                                     std::fprintf(stderr, "citytwin-gui: video %3d%% (%d/%d frames)\n",
+                                                  percent, done, total);
+                                 }
+                             });
+            QObject::connect(&window, &ct::gui::MainWindow::videoExportFinished, &window,
+                             [](bool ok, const QString& message) {
+                                 std::fprintf(stderr, "citytwin-gui: %s\n", qPrintable(message));
+                                 QApplication::exit(ok ? 0 : 1);
+                             });
         });
     });
 }
@@ -175,6 +246,26 @@ int main(int argc, char* argv[]) {
         QStringLiteral("SECONDS"), QStringLiteral("0"));
     const QCommandLineOption windowOption(
         QStringLiteral("window"), QStringLiteral("With --screenshot: save the whole window with its docks."));
+    const QCommandLineOption videoOption(
+        QStringLiteral("video"),
+        QStringLiteral("Export a video of the scenario and exit: an H.264 MP4 (FILE.mp4, through ffmpeg) or, "
+                       "without ffmpeg or for a name without .mp4, PNG frames into a folder."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption videoDurationOption(QStringLiteral("video-duration"),
+                                                 QStringLiteral("With --video: its length (default 10)."),
+                                                 QStringLiteral("SECONDS"), QStringLiteral("10"));
+    const QCommandLineOption fpsOption(QStringLiteral("fps"),
+                                       QStringLiteral("With --video: frames per second (default 25)."),
+                                       QStringLiteral("N"), QStringLiteral("25"));
+    const QCommandLineOption videoSpeedOption(
+        QStringLiteral("video-speed"),
+        QStringLiteral("With --video: simulated seconds per second of video (default 10)."),
+        QStringLiteral("X"), QStringLiteral("10"));
+    const QCommandLineOption videoStartOption(
+        QStringLiteral("video-start"),
+        QStringLiteral("With --video: first simulate this many seconds, as fast as possible (default 0)."),
+        QStringLiteral("SECONDS"), QStringLiteral("0"));
+    parser.addOptions({videoOption, videoDurationOption, fpsOption, videoSpeedOption, videoStartOption});
     parser.addOptions({demOption, mappingOption, scenarioOption, playOption, speedOption, colorOption,
                        zoomOption, selectOption, clickOption, shotOption, sizeOption, afterOption,
                        windowOption, searchOption, followOption, viewOption, scrubOption, noSettingsOption});
@@ -213,6 +304,37 @@ int main(int argc, char* argv[]) {
         return 2;
     }
 
+    const QString videoPath = parser.value(videoOption);
+    ct::gui::VideoSettings video;
+    double videoStart = 0.0;
+    if (!videoPath.isEmpty()) {
+        bool okDuration = false;
+        bool okFps = false;
+        bool okVideoSpeed = false;
+        bool okStart = false;
+        video.path = videoPath;
+        video.seconds = parser.value(videoDurationOption).toDouble(&okDuration);
+        video.fps = parser.value(fpsOption).toInt(&okFps);
+        video.speed = parser.value(videoSpeedOption).toDouble(&okVideoSpeed);
+        videoStart = parser.value(videoStartOption).toDouble(&okStart);
+        video.size = parser.isSet(sizeOption) ? shotSize : QSize(1280, 720);
+        if (!okDuration || !okFps || !okVideoSpeed || !okStart || videoStart < 0.0) {
+            std::fprintf(stderr,
+                         "citytwin-gui: --video-duration, --fps, --video-speed and --video-start want "
+                         "numbers\n");
+            return 2;
+        }
+        const ct::gui::VideoPlan plan = ct::gui::planVideo(video);
+        if (!plan.error.isEmpty()) {
+            std::fprintf(stderr, "citytwin-gui: --video: %s\n", qPrintable(plan.error));
+            return 2;
+        }
+        if (!parser.value(shotOption).isEmpty()) {
+            std::fprintf(stderr, "citytwin-gui: --video and --screenshot do not go together\n");
+            return 2;
+        }
+    }
+
     ct::gui::MainWindow window(QStringLiteral(CITYTWIN_ASSETS_DIR));
     // What the command line asks for once the city is there (in screenshot mode, once the
     // simulation has reached --screenshot-after): selection, saved view, search, follow, scrub.
@@ -244,9 +366,12 @@ int main(int argc, char* argv[]) {
         }
         armScreenshot(window, shotPath, after, wholeWindow, click, [&] { prepare(); });
     }
+    if (!videoPath.isEmpty()) {
+        armVideo(window, video, videoStart, [&] { prepare(); });
+    }
     // Settings of the last run first; the command line overrides them. Screenshots are made
     // from the defaults, so they come out the same on every machine.
-    if (shotPath.isEmpty() && !parser.isSet(noSettingsOption)) {
+    if (shotPath.isEmpty() && videoPath.isEmpty() && !parser.isSet(noSettingsOption)) {
         window.useSettings();
     }
     if (parser.isSet(speedOption) || !shotPath.isEmpty() || parser.isSet(noSettingsOption)) {
@@ -295,10 +420,10 @@ int main(int argc, char* argv[]) {
             window.view()->zoomBy(1.0 / zoom);
         }
         // Screenshots prepare when they are about to be taken.
-        if (ok && shotPath.isEmpty()) {
+        if (ok && shotPath.isEmpty() && videoPath.isEmpty()) {
             prepare();
         }
-        if (ok && parser.isSet(playOption)) {
+        if (ok && parser.isSet(playOption) && videoPath.isEmpty()) {
             window.play();
         }
     });

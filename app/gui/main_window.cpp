@@ -21,6 +21,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QProgressDialog>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
@@ -37,6 +39,7 @@
 #include "layers_panel.h"
 #include "open_city_dialog.h"
 #include "recent_files.h"
+#include "scenario_edits.h"
 #include "scenario_session.h"
 #include "search_box.h"
 #include "sim_history.h"
@@ -44,6 +47,7 @@
 #include "sim_toolbar.h"
 #include "sim_worker.h"
 #include "timeline_bar.h"
+#include "video_export_dialog.h"
 #include "view_bookmarks.h"
 
 namespace ct::gui {
@@ -197,6 +201,8 @@ MainWindow::MainWindow(QString assetsDir, QWidget* parent)
     connect(m_inspector, &InspectorPanel::flyToRequested, this,
             [this] { m_view->flyToObject(m_view->selection()); });
     connect(m_inspector, &InspectorPanel::followToggled, this, &MainWindow::followSelection);
+    connect(m_inspector, &InspectorPanel::linkEditRequested, this,
+            [this](std::uint32_t link, bool close) { editLink(link, close); });
 
     // The simulation publishes snapshots on its own thread; the window looks for a new one about
     // 30 times a second and keeps the view animating between them.
@@ -284,8 +290,13 @@ void MainWindow::createMenus() {
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     rebuildRecentMenu();
     file->addSeparator();
+    file->addAction(tr("Save scenario &as..."), this, &MainWindow::saveScenarioDialog)
+        ->setStatusTip(tr("The scenario with the link closures made while it ran, as events"));
+    file->addSeparator();
     QAction* shot = file->addAction(tr("Save screens&hot..."), this, &MainWindow::saveScreenshotAs);
     shot->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    QAction* video = file->addAction(tr("Export &video..."), this, &MainWindow::exportVideoDialog);
+    video->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
@@ -376,7 +387,11 @@ void MainWindow::finishLoad(const std::shared_ptr<LoadOutcome>& outcome) {
     m_diagnostics->setReport(outcome->report, outcome->title, outcome->seconds);
     const bool ok = outcome->city != nullptr;
     if (ok) {
-        // The old simulation goes with the old city.
+        // The old simulation goes with the old city (and a video of it stops).
+        if (m_export != nullptr) {
+            m_export->cancel();
+        }
+        m_editsRequested = 0;
         stopSimulation();
         m_sim.reset();
         m_session.reset();
@@ -515,7 +530,9 @@ void MainWindow::poll() {
         if (snap && (!m_shown || snap->seq != m_shown->seq)) {
             m_shown = std::move(snap);
             // While the timeline shows a recorded moment, the view and clock stay there.
-            if (!m_replay) {
+            if (exporting()) {
+                m_simBar->showSnapshot(*m_shown);  // the exporter draws the view
+            } else if (!m_replay) {
                 m_view->showSnapshot(m_shown);
                 m_simBar->showSnapshot(*m_shown);
             } else {
@@ -535,7 +552,7 @@ void MainWindow::poll() {
             Q_EMIT snapshotShown();
         }
     }
-    if (m_view->animating()) {
+    if (m_view->animating() && !exporting()) {
         m_view->update();
     }
 }
@@ -546,6 +563,11 @@ void MainWindow::refreshInspector() {
                          m_history.get());
     const Selection s = m_view->selection();
     m_inspector->setFollowing(s.kind == Selection::Kind::Vehicle && m_view->followedVehicle() == s.id);
+    // Edits act on the live run, one at a time: not while the timeline shows the past, an
+    // edit is on its way or a video is being made.
+    const std::size_t applied = m_shown && m_shown->edits ? m_shown->edits->size() : 0;
+    m_inspector->setEditsEnabled(m_sim != nullptr && !m_replay && !exporting() &&
+                                 applied >= m_editsRequested);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -868,6 +890,181 @@ void MainWindow::backToLive() {
     }
     updateTimeline();
     refreshInspector();
+}
+
+// --- link edits and saving the scenario ---
+
+bool MainWindow::editLink(std::uint32_t link, bool close) {
+    if (!m_sim || !m_session || link >= m_session->city->roads.linkCount()) {
+        return false;
+    }
+    m_sim->editLinks({LinkId(link)}, close, std::to_string(link));
+    ++m_editsRequested;
+    statusBar()->showMessage(close ? tr("Closing link %1: nobody enters it from now on; saved with File > "
+                                        "Save scenario as...")
+                                         .arg(link)
+                                   : tr("Reopening link %1").arg(link),
+                             6000);
+    refreshInspector();
+    return true;
+}
+
+std::vector<LinkEdit> MainWindow::linkEdits() const {
+    if (!m_sim) {
+        return {};
+    }
+    const std::shared_ptr<const SimSnapshot> snap = m_sim->latest();
+    return snap->edits ? *snap->edits : std::vector<LinkEdit>{};
+}
+
+bool MainWindow::saveScenarioAs(const QString& path, QString* error) {
+    auto failWith = [error](const QString& why) {
+        if (error != nullptr) {
+            *error = why;
+        }
+        return false;
+    };
+    if (!m_session) {
+        return failWith(tr("no scenario is loaded"));
+    }
+    std::string why;
+    const std::string text = scenarioWithEdits(
+        m_session->spec.file, QFileInfo(path).absoluteFilePath().toStdString(), linkEdits(), &why);
+    if (text.empty()) {
+        return failWith(QString::fromStdString(why));
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()) ||
+        !file.commit()) {
+        return failWith(tr("could not write %1: %2").arg(path, file.errorString()));
+    }
+    return true;
+}
+
+void MainWindow::saveScenarioDialog() {
+    if (!m_session) {
+        QMessageBox::information(this, tr("Save scenario"),
+                                 tr("Open a scenario first (File > Open scenario...)."));
+        return;
+    }
+    const QFileInfo original(QString::fromStdString(m_session->spec.file));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save scenario as"),
+        original.dir().filePath(original.completeBaseName() + tr("_edited.json")),
+        tr("Scenario files (*.json)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    if (QFileInfo(path).absoluteFilePath() == original.absoluteFilePath()) {
+        // Its events would be applied twice when the run is loaded again and edited once more.
+        QMessageBox::warning(
+            this, tr("Save scenario"),
+            tr("Save under another name: the scenario running was loaded from %1.").arg(path));
+        return;
+    }
+    QString error;
+    if (saveScenarioAs(path, &error)) {
+        statusBar()->showMessage(
+            tr("Saved the scenario with %1 edit(s) to %2").arg(linkEdits().size()).arg(path), 8000);
+    } else {
+        QMessageBox::warning(this, tr("Save scenario"), error);
+    }
+}
+
+// --- video ---
+
+bool MainWindow::exportVideo(const VideoSettings& settings, QString* error) {
+    auto failWith = [error](const QString& why) {
+        if (error != nullptr) {
+            *error = why;
+        }
+        return false;
+    };
+    if (exporting()) {
+        return failWith(tr("a video export is already running"));
+    }
+    if (!m_sim) {
+        return failWith(tr("a video shows a running scenario: open one first"));
+    }
+    backToLive();
+    m_view->stopFollowing();
+    if (m_export != nullptr) {
+        m_export->deleteLater();
+    }
+    m_export = new VideoExporter(m_view, m_sim.get(), settings, this);
+    connect(m_export, &VideoExporter::finished, this, [this](bool ok, const QString& message) {
+        if (m_shown) {
+            m_view->showSnapshot(m_shown, false);
+        }
+        statusBar()->showMessage(message, 15000);
+        refreshInspector();
+        Q_EMIT videoExportFinished(ok, message);
+    });
+    if (!m_export->start()) {
+        const QString why = m_export->error();
+        delete m_export;
+        m_export = nullptr;
+        return failWith(why);
+    }
+    m_lastVideo = settings;
+    if (!m_export->plan().note.isEmpty()) {
+        statusBar()->showMessage(m_export->plan().note, 15000);
+    }
+    refreshInspector();
+    return true;
+}
+
+void MainWindow::exportVideoDialog() {
+    if (!m_sim || !m_shown) {
+        QMessageBox::information(
+            this, tr("Export video"),
+            tr("A video shows a running scenario: open one first (File > Open scenario...)."));
+        return;
+    }
+    VideoSettings initial;
+    if (m_lastVideo) {
+        initial = *m_lastVideo;
+    } else {
+        const QString folder = m_lastFolder.isEmpty() ? QDir::homePath() : m_lastFolder;
+        initial.path = QDir(folder).filePath(QStringLiteral("citytwin.mp4"));
+        const double dpr = m_view->devicePixelRatioF();
+        initial.size = QSize(static_cast<int>(m_view->width() * dpr) & ~1,
+                             static_cast<int>(m_view->height() * dpr) & ~1);
+    }
+    VideoExportDialog dialog(initial, m_shown->time, m_shown->clockStart, this);
+    if (dialog.exec() != QDialog::Accepted) {
+        return;
+    }
+    QString error;
+    if (!exportVideo(dialog.settings(), &error)) {
+        QMessageBox::warning(this, tr("Export video"), tr("Could not start the export: %1").arg(error));
+        return;
+    }
+    auto* progress = new QProgressDialog(this);
+    progress->setObjectName(QStringLiteral("videoProgress"));
+    progress->setWindowTitle(tr("Export video"));
+    progress->setLabelText(tr("Rendering %1 frames...").arg(m_export->framesTotal()));
+    progress->setRange(0, m_export->framesTotal());
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(0);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    progress->setValue(0);
+    VideoExporter* exporter = m_export;
+    connect(exporter, &VideoExporter::progress, progress, [this, progress](int done, int total) {
+        const std::shared_ptr<const SimSnapshot> snap = m_view->snapshotShown();
+        progress->setLabelText(tr("Frame %1 of %2, simulated %3")
+                                   .arg(done)
+                                   .arg(total)
+                                   .arg(snap ? QString::fromStdString(clockText(snap->clock())) : QString()));
+        progress->setValue(done);
+    });
+    connect(progress, &QProgressDialog::canceled, exporter, &VideoExporter::cancel);
+    connect(exporter, &VideoExporter::finished, progress, [progress] {
+        progress->hide();
+        progress->deleteLater();
+    });
 }
 
 bool MainWindow::saveScreenshot(const QString& path, bool wholeWindow) {

@@ -4,12 +4,16 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include <QMainWindow>
 
 #include "citytwin/gis/city_loader.h"
 #include "selection.h"
+#include "sim_snapshot.h"
+#include "video_export.h"
 
 class QAction;
 class QDockWidget;
@@ -84,6 +88,25 @@ public:
     /// Saves the 3D view (or, with `wholeWindow`, the window with its docks) as a PNG.
     bool saveScreenshot(const QString& path, bool wholeWindow = false);
 
+    /// Starts exporting a video of the running scenario from the time reached now (VideoExporter:
+    /// the simulation is paused and stepped frame by frame; the timeline goes back to live).
+    /// False (and `error`) when it cannot start: no scenario, an export running, bad settings.
+    /// videoExportFinished() tells the end.
+    bool exportVideo(const VideoSettings& settings, QString* error = nullptr);
+    /// The export running or last run (null before the first).
+    [[nodiscard]] VideoExporter* videoExport() const { return m_export; }
+    [[nodiscard]] bool exporting() const { return m_export != nullptr && m_export->running(); }
+
+    /// Closes (`close`) or reopens a road link of the running simulation; the worker applies it
+    /// before its next step and records it as a close_link / open_link edit at the simulated
+    /// time it applied (linkEdits()). False without a scenario or for an unknown link.
+    bool editLink(std::uint32_t link, bool close);
+    /// The edits the simulation has applied so far, oldest first.
+    [[nodiscard]] std::vector<LinkEdit> linkEdits() const;
+    /// Writes the loaded scenario file with linkEdits() appended to its "events" (everything else
+    /// kept, relative paths rebased) to `path`, atomically. False (and `error`) on failure.
+    bool saveScenarioAs(const QString& path, QString* error = nullptr);
+
     /// Restores the settings of the last run from QSettings (window geometry and docks, last
     /// folder, layers, playback speed, recent files) and saves them from now on (on close, and
     /// the recent files at once). Without this call the window neither reads nor writes them.
@@ -151,6 +174,8 @@ Q_SIGNALS:
     void loadFinished(bool ok);
     /// The window showed a new snapshot.
     void snapshotShown();
+    /// A video export ended (VideoExporter::finished).
+    void videoExportFinished(bool ok, const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -161,6 +186,8 @@ private:
     void openCity();
     void openScenario();
     void saveScreenshotAs();
+    void exportVideoDialog();
+    void saveScenarioDialog();
     void showControls();
     void startLoad(std::function<std::shared_ptr<LoadOutcome>()> job, const QString& title);
     void finishLoad(const std::shared_ptr<LoadOutcome>& outcome);
@@ -215,7 +242,11 @@ private:
     std::shared_ptr<const ScenarioSession> m_session;
     std::unique_ptr<SimWorker> m_sim;
     std::shared_ptr<const SimSnapshot> m_shown;
-    qint64 m_panelsUpdatedMs = -1;  ///< when the dashboard and inspector were last refreshed
+    qint64 m_panelsUpdatedMs = -1;
+    VideoExporter* m_export = nullptr;
+    std::optional<VideoSettings> m_lastVideo;  ///< the export dialog's last settings
+    std::size_t m_editsRequested =
+        0;  ///< link edits sent to the simulation  ///< when the dashboard and inspector were last refreshed
 };
 
 }  // namespace ct::gui

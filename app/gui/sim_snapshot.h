@@ -38,6 +38,15 @@ struct VehicleSnap {
     traffic::VehicleClass vclass = traffic::VehicleClass::Car;
 };
 
+/// A link closure or reopening asked for while the run went on (SimWorker::editLinks), as the
+/// worker applied it.
+struct LinkEdit {
+    double time = 0.0;                 ///< s of simulation time it applied at (before the step from there)
+    bool close = true;                 ///< close the links, else open them again
+    std::vector<std::uint32_t> links;  ///< traffic::LinkId indices
+    std::string ref;                   ///< how a scenario file names them ("123", "way:4711")
+};
+
 /// The utilities at one of their steps (shared between snapshots until the next utility step).
 struct UtilitySnap {
     double time = 0.0;                           ///< s of simulation time the state holds from
@@ -73,10 +82,18 @@ struct SimSnapshot {
     std::vector<float> linkSpeed;
     /// The water and power networks' state (null when the scenario has none).
     std::shared_ptr<const UtilitySnap> utility;
+    /// By link: 1 where the link is closed now (by the scenario's events or an edit); shared
+    /// between snapshots until it changes. Null: none closed.
+    std::shared_ptr<const std::vector<std::uint8_t>> closedLinks;
+    /// The edits applied so far (SimWorker::editLinks), oldest first; null: none.
+    std::shared_ptr<const std::vector<LinkEdit>> edits;
     /// Why the run stopped early (state Finished); empty when it did not fail.
     std::string error;
 
     [[nodiscard]] double clock() const { return clockStart + time; }
+    [[nodiscard]] bool linkClosed(std::uint32_t link) const {
+        return closedLinks && link < closedLinks->size() && (*closedLinks)[link] != 0;
+    }
     /// The vehicle of a trip, null when it is not on the network.
     [[nodiscard]] const VehicleSnap* find(std::uint32_t trip) const;
 };

@@ -130,6 +130,20 @@ void SimWorker::setSpeed(double speed) {
     m_wake.notify_all();
 }
 
+void SimWorker::editLinks(std::vector<LinkId> links, bool close, std::string ref) {
+    LinkEdit edit;
+    edit.close = close;
+    edit.ref = std::move(ref);
+    for (const LinkId l : links) {
+        edit.links.push_back(l.index());
+    }
+    {
+        const std::lock_guard lock(m_mutex);
+        m_edits.push_back(std::move(edit));
+    }
+    m_wake.notify_all();
+}
+
 void SimWorker::stop() {
     {
         const std::lock_guard lock(m_mutex);
@@ -235,6 +249,25 @@ void SimWorker::simulate() {
     LinkSpeedAverager links(net.linkCount(), m_options.linkSpeedWindow);
     std::vector<traffic::Simulation::VehicleView> views;
     std::size_t nextEvent = 0;
+    // Which links are closed, and the edits applied: shared with the snapshots, copied on change.
+    std::shared_ptr<const std::vector<std::uint8_t>> closed;
+    std::shared_ptr<const std::vector<LinkEdit>> edits;
+    bool editedSincePublish = false;
+    auto setClosed = [&](const std::vector<std::uint32_t>& ls, bool close) {
+        auto next = closed ? std::make_shared<std::vector<std::uint8_t>>(*closed)
+                           : std::make_shared<std::vector<std::uint8_t>>(net.linkCount(), 0);
+        for (const std::uint32_t l : ls) {
+            if (l < next->size()) {
+                (*next)[l] = close ? 1 : 0;
+                if (close) {
+                    sim.closeLink(LinkId(l));
+                } else {
+                    sim.openLink(LinkId(l));
+                }
+            }
+        }
+        closed = std::move(next);
+    };
     std::uint64_t seq = m_snapshot->seq;
     bool finished = false;
 
@@ -265,6 +298,9 @@ void SimWorker::simulate() {
         snap->kpis = kpi.samples();
         snap->linkSpeed = links.means();
         snap->utility = utilitySnap;
+        snap->closedLinks = closed;
+        snap->edits = edits;
+        editedSincePublish = false;
         const std::vector<traffic::TripResult>& results = sim.trips();
         snap->vehicles.reserve(views.size());
         for (const traffic::Simulation::VehicleView& v : views) {
@@ -305,6 +341,23 @@ void SimWorker::simulate() {
             if (m_quit) {
                 break;
             }
+            if (!m_edits.empty()) {
+                // Link edits apply now, before the next step, at the time reached: exactly as a
+                // scenario event of this time would.
+                std::vector<LinkEdit> queued;
+                queued.swap(m_edits);
+                lock.unlock();
+                auto applied = edits ? std::make_shared<std::vector<LinkEdit>>(*edits)
+                                     : std::make_shared<std::vector<LinkEdit>>();
+                for (LinkEdit& e : queued) {
+                    e.time = sim.time();
+                    setClosed(e.links, e.close);
+                    applied->push_back(std::move(e));
+                }
+                edits = std::move(applied);
+                editedSincePublish = true;
+                continue;
+            }
             speed = m_speed;
             if (finished) {
                 m_playing = false;
@@ -342,7 +395,7 @@ void SimWorker::simulate() {
                 // Paused: publish the state change (and any steps not yet shown) once, then sleep
                 // until a command comes.
                 if (published != (finished ? SimState::Finished : SimState::Paused) ||
-                    publishedTick != sim.tick()) {
+                    publishedTick != sim.tick() || editedSincePublish) {
                     lock.unlock();
                     publish(finished ? SimState::Finished : SimState::Paused, speed, 0.0, false);
                     continue;
@@ -355,13 +408,11 @@ void SimWorker::simulate() {
         // One step, outside the lock: the GUI may queue commands meanwhile.
         while (nextEvent < session.events.size() && session.events[nextEvent].time <= sim.time() + 1e-9) {
             const SessionEvent& e = session.events[nextEvent++];
+            std::vector<std::uint32_t> ls;
             for (const LinkId l : e.links) {
-                if (e.close) {
-                    sim.closeLink(l);
-                } else {
-                    sim.openLink(l);
-                }
+                ls.push_back(l.index());
             }
+            setClosed(ls, e.close);
         }
         if (coupling && coupling->beforeTrafficStep().advanced) {
             takeUtilitySnap();

@@ -3,7 +3,7 @@
 /// chosen speed, so the GUI never waits for a step.
 ///
 /// Threading: every public method may be called from any thread (the GUI thread in practice).
-/// Commands (play, pause, step, speed) are taken by the worker before its next step. After each
+/// Commands (play, pause, step, speed, link edits) are taken by the worker before its next step. After each
 /// step it may publish a SimSnapshot by swapping a shared_ptr under a mutex; latest() hands out
 /// the newest one. Readers see only published snapshots, never the live simulation.
 /// Plain C++ (std::thread): no Qt, no OSG.
@@ -51,6 +51,11 @@ public:
     void step(int steps = 1);
     /// Simulated seconds per wall-clock second (1 = real time); 0 = as fast as it goes.
     void setSpeed(double speed);
+    /// Closes (`close`) or reopens links of the running simulation. Queued (thread-safe): the
+    /// worker applies it before its next step, at once when paused, exactly as a scenario event
+    /// of that time would apply, and lists it in the snapshots' `edits` with that time. `ref` is
+    /// how a scenario file would name the links.
+    void editLinks(std::vector<LinkId> links, bool close, std::string ref);
     /// Ends the thread and joins it; idempotent. The last snapshot stays available.
     void stop();
 
@@ -82,7 +87,8 @@ private:
     bool m_reanchor = true;  ///< restart the pacing clock (after play or a speed change)
     int m_pendingSteps = 0;
     double m_speed = 1.0;
-    double m_stopAt = -1.0;  ///< s of simulated time at which playing pauses; < 0 = never
+    double m_stopAt = -1.0;         ///< s of simulated time at which playing pauses; < 0 = never
+    std::vector<LinkEdit> m_edits;  ///< queued link edits, not yet applied (time unset)
 
     // The published snapshot, guarded by its own mutex so readers never wait for a step.
     mutable std::mutex m_snapshotMutex;
