@@ -148,8 +148,8 @@ print()
 print("Link counts (vehicles entering or departing on a link; SUMO edgeData entered + departed, CityTwin "
       "link_stats flow x interval), per link over the run and per link-hour:")
 print()
-print("CityTwin counts a vehicle into a link when its front ends a step on it: a link shorter than one step's")
-print(f"travel is often jumped over and undercounted, so the figures are also given for links of at least {MIN_LEN:.0f} m.")
+print("CityTwin also counts the links a vehicle drives over within one step; the figures are given for all")
+print(f"links and for links of at least {MIN_LEN:.0f} m (the ones both simulators sample reliably).")
 print()
 print("| CityTwin run vs SUMO | links | links with traffic | R^2 of link counts | slope (CityTwin / SUMO) "
       "| link-hours | GEH < 5 | GEH < 10 | mean link speed / SUMO (vehicle-time weighted) |")
