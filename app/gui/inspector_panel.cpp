@@ -160,8 +160,10 @@ Rows linkRows(const CityModel& city, std::uint32_t l, const ScenarioSession* ses
             }
         }
         rows.emplace_back(QObject::tr("vehicles now"), QString::number(onLink));
-        rows.emplace_back(QObject::tr("closed"),
-                          snap->linkClosed(l) ? QObject::tr("YES: nobody enters it") : QObject::tr("no"));
+        // Near the top, beside the buttons that change it.
+        rows.insert(rows.begin() + 2,
+                    {QObject::tr("closed"),
+                     snap->linkClosed(l) ? QObject::tr("YES: nobody enters it") : QObject::tr("no")});
     }
     return rows;
 }

@@ -1037,9 +1037,14 @@ void MainWindow::exportVideoDialog() {
         return;
     }
     QString error;
-    if (!exportVideo(dialog.settings(), &error)) {
+    if (!exportVideoWithProgress(dialog.settings(), &error)) {
         QMessageBox::warning(this, tr("Export video"), tr("Could not start the export: %1").arg(error));
-        return;
+    }
+}
+
+bool MainWindow::exportVideoWithProgress(const VideoSettings& settings, QString* error) {
+    if (!exportVideo(settings, error)) {
+        return false;
     }
     auto* progress = new QProgressDialog(this);
     progress->setObjectName(QStringLiteral("videoProgress"));
@@ -1047,6 +1052,7 @@ void MainWindow::exportVideoDialog() {
     progress->setLabelText(tr("Rendering %1 frames...").arg(m_export->framesTotal()));
     progress->setRange(0, m_export->framesTotal());
     progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumWidth(380);
     progress->setMinimumDuration(0);
     progress->setAutoClose(false);
     progress->setAutoReset(false);
@@ -1065,6 +1071,7 @@ void MainWindow::exportVideoDialog() {
         progress->hide();
         progress->deleteLater();
     });
+    return true;
 }
 
 bool MainWindow::saveScreenshot(const QString& path, bool wholeWindow) {

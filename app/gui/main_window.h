@@ -93,6 +93,9 @@ public:
     /// False (and `error`) when it cannot start: no scenario, an export running, bad settings.
     /// videoExportFinished() tells the end.
     bool exportVideo(const VideoSettings& settings, QString* error = nullptr);
+    /// exportVideo() with the progress dialog (frame, simulated clock, Cancel) that File > Export
+    /// video... shows once its dialog is accepted.
+    bool exportVideoWithProgress(const VideoSettings& settings, QString* error = nullptr);
     /// The export running or last run (null before the first).
     [[nodiscard]] VideoExporter* videoExport() const { return m_export; }
     [[nodiscard]] bool exporting() const { return m_export != nullptr && m_export->running(); }

@@ -9,6 +9,8 @@
 #include <QElapsedTimer>
 #include <QImage>
 #include <QProcess>
+#include <QProgressDialog>
+#include <QPushButton>
 #include <QTemporaryDir>
 
 #include "diagnostics_panel.h"
@@ -17,6 +19,7 @@
 #include "sim_worker.h"
 #include "surface_format.h"
 #include "video_export.h"
+#include "video_export_dialog.h"
 
 using namespace ct;
 
@@ -53,6 +56,7 @@ private Q_SLOTS:
     void pngFramesWithoutFfmpeg();
     void cancelLeavesNothing();
     void mp4WithFfmpeg();
+    void dialogAndProgress();
 
 private:
     std::unique_ptr<gui::MainWindow> m_window;
@@ -192,6 +196,45 @@ void TestVideoExport::mp4WithFfmpeg() {
     QVERIFY2(out.contains(QStringLiteral("pix_fmt=yuv420p")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("width=320")) && out.contains(QStringLiteral("height=240")),
              qPrintable(out));
+}
+
+void TestVideoExport::dialogAndProgress() {
+    // The dialog says what will be written; saved for a look (tst_video_export_dialog.png).
+    QTemporaryDir dir;
+    gui::VideoSettings s;
+    s.path = dir.filePath(QStringLiteral("peak.mp4"));
+    s.size = QSize(640, 360);
+    s.seconds = 4.0;
+    s.fps = 10;
+    s.ffmpeg = dir.filePath(QStringLiteral("no-ffmpeg-here"));
+    gui::VideoExportDialog dialog(s, 120.0, 8 * 3600.0, m_window.get());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QVERIFY2(dialog.summary().contains(QStringLiteral("40 PNG frames")), qPrintable(dialog.summary()));
+    QVERIFY2(dialog.summary().contains(QStringLiteral("08:02:00 to 08:02:40")), qPrintable(dialog.summary()));
+    QVERIFY2(dialog.summary().contains(QStringLiteral("ffmpeg not found")), qPrintable(dialog.summary()));
+    dialog.grab().save(QStringLiteral("tst_video_export_dialog.png"));
+    QCOMPARE(dialog.settings().path, s.path);
+    dialog.reject();
+
+    // The progress dialog counts the frames and cancels.
+    s.seconds = 30.0;
+    QString error;
+    QVERIFY2(m_window->exportVideoWithProgress(s, &error), qPrintable(error));
+    auto* progress = m_window->findChild<QProgressDialog*>(QStringLiteral("videoProgress"));
+    QVERIFY(progress != nullptr);
+    QCOMPARE(progress->maximum(), 300);
+    QVERIFY(waitFor([&] { return m_window->videoExport()->framesDone() >= 3; }, 60000));
+    QVERIFY(waitFor([&] { return progress->value() >= 3 && progress->isVisible(); }, 5000));
+    QVERIFY2(progress->labelText().startsWith(QStringLiteral("Frame ")), qPrintable(progress->labelText()));
+    progress->grab().save(QStringLiteral("tst_video_export_progress.png"));
+    QSignalSpy done(m_window.get(), &gui::MainWindow::videoExportFinished);
+    auto* cancel = progress->findChild<QPushButton*>();
+    QVERIFY(cancel != nullptr);
+    QTest::mouseClick(cancel, Qt::LeftButton);  // as the user does
+    QVERIFY(done.size() == 1 || done.wait(5000));
+    QVERIFY(!done.at(0).at(0).toBool());
+    QCOMPARE(entries(dir.path()), QStringList{});
 }
 
 int main(int argc, char** argv) {
