@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <vector>
 
 #include <osg/AutoTransform>
 #include <osg/Geode>
@@ -92,11 +93,58 @@ osg::ref_ptr<osg::Node> buildFacilityLayer(const CityModel& city, const Ground& 
     labelState->setMode(GL_DEPTH_TEST, osg::StateAttribute::OFF);
     labelState->setRenderBinDetails(100, "RenderBin");
 
+    // The facilities that get a screen-size pin and a label: the most important first.
+    std::vector<std::size_t> order(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        order[i] = i;
+    }
+    auto rank = [&](std::size_t i) {
+        switch (fs.kind[i]) {
+            case FacilityKind::Hospital:
+                return 0;
+            case FacilityKind::FireStation:
+                return 1;
+            case FacilityKind::Police:
+                return 2;
+            case FacilityKind::Shelter:
+                return 3;
+            default:
+                return 4;
+        }
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+    std::vector<std::uint8_t> labelled(count, 0);
+    for (std::size_t k = 0; k < order.size() && k < options.maxLabelledFacilities; ++k) {
+        labelled[order[k]] = 1;
+    }
+    // The others: map-size pins (30 m poles, 6 m heads) in one mesh.
+    MeshBuffer markers;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (labelled[i] != 0 ||
+            static_cast<std::size_t>(fs.kind[i]) >= static_cast<std::size_t>(FacilityKind::Count)) {
+            continue;
+        }
+        double roof = 0.0;
+        if (i < fs.building.size() && fs.building[i].valid() &&
+            fs.building[i].index() < city.buildings.height.size()) {
+            roof = city.buildings.height[fs.building[i].index()];
+        }
+        const double base = ground.z(fs.position[i]) + roof;
+        addPin(markers, fs.position[i], base, base + 30.0, 6.0, toVec4(facilityColor(fs.kind[i])));
+    }
+    if (!markers.empty()) {
+        osg::ref_ptr<osg::Geode> geode = new osg::Geode;
+        geode->setName("facility markers");
+        geode->addDrawable(markers.finish("facility markers"));
+        group->addChild(geode.get());
+    }
+
     // One pin mesh per kind, shared by all facilities of that kind.
     std::array<osg::ref_ptr<osg::Geode>, static_cast<std::size_t>(FacilityKind::Count)> pins;
     for (std::size_t i = 0; i < count; ++i) {
         const auto kind = static_cast<std::size_t>(fs.kind[i]);
-        if (kind >= pins.size()) {
+        if (kind >= pins.size() || labelled[i] == 0) {
             continue;
         }
         if (!pins[kind]) {

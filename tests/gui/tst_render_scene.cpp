@@ -90,6 +90,15 @@ void TestRenderScene::drawCallsDoNotGrowWithBuildings() {
     // Terrain, areas, roads, buildings: one draw call each; then a pin and a label per facility.
     QCOMPARE(a.stats.labels, small.facilities.count());
     QCOMPARE(a.stats.drawCalls, 4 + 2 * small.facilities.count());
+    // Many facilities: the first 24 get a pin and a label, the rest share one mesh of markers,
+    // so the draw calls stop growing (200 and 400 facilities draw the same).
+    const CityModel many = test::makeSyntheticCity({.buildings = 400, .terrain = false, .facilities = 200});
+    const CityModel more = test::makeSyntheticCity({.buildings = 800, .terrain = false, .facilities = 400});
+    const render::SceneBuild m1 = render::buildCityScene(many);
+    const render::SceneBuild m2 = render::buildCityScene(more);
+    QCOMPARE(m1.stats.labels, std::size_t(24));
+    QCOMPARE(m2.stats.drawCalls, m1.stats.drawCalls);
+    QVERIFY(findGeometry(m2.root.get(), "facility markers") != nullptr);
 }
 
 void TestRenderScene::everyBuildingIsDrawn() {

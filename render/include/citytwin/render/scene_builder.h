@@ -33,7 +33,11 @@ struct SceneOptions {
     double roadLift = 0.4;       ///< m, roads float this far above the ground to avoid z-fighting
     bool drawLandUse = true;     ///< draw land-use zones, parks, farmland and forest (water always)
     bool drawLabels = true;      ///< draw facility names
-    std::string fontPath;        ///< TrueType font for labels; empty = DejaVu Sans if installed
+    /// Facilities drawn with a screen-size pin and a label (a few draw calls each), by kind
+    /// (hospitals, fire stations, police, shelters, schools) then in order; the rest share one
+    /// mesh of map-size pins without labels, so draw calls stop growing with the city.
+    std::size_t maxLabelledFacilities = 24;
+    std::string fontPath;  ///< TrueType font for labels; empty = DejaVu Sans if installed
 };
 
 /// A camera placement: eye, the point looked at, and the up direction, in scene coordinates.
