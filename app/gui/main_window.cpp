@@ -43,6 +43,7 @@
 #include "scenario_session.h"
 #include "search_box.h"
 #include "sim_history.h"
+#include "sim_recording.h"
 #include "sim_snapshot.h"
 #include "sim_toolbar.h"
 #include "sim_worker.h"
@@ -64,6 +65,7 @@ struct LoadOutcome {
     QString title;
     RecentEntry recent;   ///< what File > Open Recent opens again; no sources: not listed
     QString projectFile;  ///< the file the views sidecar goes with (scenario, or first source)
+    std::shared_ptr<const Recording> recording;  ///< set for a recording
 };
 
 namespace {
@@ -122,6 +124,72 @@ std::shared_ptr<LoadOutcome> runScenarioLoad(const QString& path, const QString&
                               std::string("unexpected failure while building the scene: ") + e.what());
         }
     }
+    return out;
+}
+
+/// Opens a recording on the worker thread: the file, then its scenario (as runScenarioLoad), then
+/// checks that the snapshots fit the network and trips loaded.
+std::shared_ptr<LoadOutcome> runRecordingLoad(const QString& path, const QString& assetsDir) {
+    auto rec = std::make_shared<Recording>();
+    QString error;
+    if (!loadRecording(path, *rec, &error)) {
+        auto out = std::make_shared<LoadOutcome>();
+        out->title = QFileInfo(path).fileName();
+        out->report.error("recording.invalid", path.toStdString(), error.toStdString());
+        return out;
+    }
+    QString scenario = QString::fromStdString(rec->scenario);
+    if (!QFileInfo::exists(scenario)) {
+        // Moved together with the recording: look next to it.
+        const QString beside = QFileInfo(path).dir().filePath(QFileInfo(scenario).fileName());
+        if (QFileInfo::exists(beside)) {
+            scenario = beside;
+        } else {
+            auto out = std::make_shared<LoadOutcome>();
+            out->title = QFileInfo(path).fileName();
+            out->report.error("recording.scenario_missing", path.toStdString(),
+                              "the scenario of this recording, " + rec->scenario +
+                                  ", is not there (nor next to the recording)");
+            return out;
+        }
+    }
+    std::shared_ptr<LoadOutcome> out = runScenarioLoad(scenario, assetsDir);
+    out->recent = {};  // not listed in Open recent
+    if (!out->session) {
+        return out;
+    }
+    const ScenarioSession& session = *out->session;
+    const traffic::TrafficNetwork& net = *session.network;
+    std::string mismatch;
+    for (const auto& snap : rec->snapshots) {
+        if (!snap->linkSpeed.empty() && snap->linkSpeed.size() != net.linkCount()) {
+            mismatch = "it has " + std::to_string(snap->linkSpeed.size()) + " road links, the city " +
+                       std::to_string(net.linkCount());
+        }
+        for (const VehicleSnap& v : snap->vehicles) {
+            if (v.trip >= session.trips.size() || v.lane >= net.laneCount()) {
+                mismatch = "vehicle " + std::to_string(v.trip) + " is not one of the scenario's " +
+                           std::to_string(session.trips.size()) + " trips on its lanes";
+                break;
+            }
+        }
+        if (snap->closedLinks && snap->closedLinks->size() > net.linkCount()) {
+            mismatch = "its closed links are not the city's";
+        }
+        if (!mismatch.empty()) {
+            break;
+        }
+    }
+    if (!mismatch.empty()) {
+        out->report.error("recording.mismatch", path.toStdString(),
+                          "the recording does not fit its scenario as loaded now (" + mismatch + ")");
+        out->city.reset();
+        out->scene.reset();
+        out->session.reset();
+        return out;
+    }
+    out->title = QObject::tr("%1 (recording %2)").arg(out->title, QFileInfo(path).fileName());
+    out->recording = std::move(rec);
     return out;
 }
 
@@ -286,12 +354,16 @@ void MainWindow::createMenus() {
     m_openAction->setShortcut(QKeySequence::Open);
     m_sampleAction = file->addAction(tr("Open &sample city"), this, &MainWindow::loadSampleCity);
     m_sampleAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_recordingAction = file->addAction(tr("Open reco&rding..."), this, &MainWindow::openRecordingDialog);
+    m_recordingAction->setStatusTip(tr("Play back a run saved with Save recording..., without simulating"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     rebuildRecentMenu();
     file->addSeparator();
     file->addAction(tr("Save scenario &as..."), this, &MainWindow::saveScenarioDialog)
         ->setStatusTip(tr("The scenario with the link closures made while it ran, as events"));
+    file->addAction(tr("Save recordin&g..."), this, &MainWindow::saveRecordingDialog)
+        ->setStatusTip(tr("The moments the timeline has recorded, to play back exactly later"));
     file->addSeparator();
     QAction* shot = file->addAction(tr("Save screens&hot..."), this, &MainWindow::saveScreenshotAs);
     shot->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
@@ -369,6 +441,16 @@ bool MainWindow::loadScenario(const QString& path) {
     return true;
 }
 
+bool MainWindow::openRecording(const QString& path) {
+    if (m_loading) {
+        statusBar()->showMessage(tr("Still loading; try again when it is done."), 4000);
+        return false;
+    }
+    const QString assets = m_assetsDir;
+    startLoad([path, assets] { return runRecordingLoad(path, assets); }, QFileInfo(path).fileName());
+    return true;
+}
+
 void MainWindow::startLoad(std::function<std::shared_ptr<LoadOutcome>()> job, const QString& title) {
     if (m_worker.joinable()) {
         m_worker.join();  // the previous loader has already posted its result
@@ -392,6 +474,8 @@ void MainWindow::finishLoad(const std::shared_ptr<LoadOutcome>& outcome) {
             m_export->cancel();
         }
         m_editsRequested = 0;
+        m_recordingMode = false;
+        m_replayPlaying = false;
         stopSimulation();
         m_sim.reset();
         m_session.reset();
@@ -403,10 +487,12 @@ void MainWindow::finishLoad(const std::shared_ptr<LoadOutcome>& outcome) {
             m_session = outcome->session;
             m_view->setSignals(m_session->network, m_session->lanes);
             m_view->setUtilities(m_session->utilities);
-            m_sim = std::make_unique<SimWorker>(m_session);
-            m_sim->setSpeed(m_simBar->speed());
+            if (!outcome->recording) {
+                m_sim = std::make_unique<SimWorker>(m_session);
+                m_sim->setSpeed(m_simBar->speed());
+            }
         }
-        m_simBar->setScenarioLoaded(m_sim != nullptr);
+        m_simBar->setScenarioLoaded(m_sim != nullptr || outcome->recording != nullptr);
         const std::string& name = outcome->city->meta.name;
         setWindowTitle(tr("CityTwin - %1")
                            .arg(outcome->session ? outcome->title
@@ -423,6 +509,25 @@ void MainWindow::finishLoad(const std::shared_ptr<LoadOutcome>& outcome) {
             m_diagnosticsDock->show();
         }
         loadFinishedFor(*outcome);
+        if (outcome->recording) {
+            // The recorded moments fill the timeline; the first one is shown, paused.
+            m_recordingMode = true;
+            for (const std::shared_ptr<const SimSnapshot>& snap : outcome->recording->snapshots) {
+                m_history->offer(snap, *m_session->network, true);
+            }
+            m_replayStopAt = -1.0;
+            scrubTo(0);
+            const std::size_t n = m_history->snapshotCount();
+            if (n > 0) {
+                statusBar()->showMessage(
+                    tr("Opened the recording of %1: %2 moments, %3 to %4; press Play to play it back")
+                        .arg(QString::fromStdString(m_session->title))
+                        .arg(n)
+                        .arg(QString::fromStdString(clockText(m_history->snapshot(0)->clock())))
+                        .arg(QString::fromStdString(clockText(m_history->snapshot(n - 1)->clock()))),
+                    8000);
+            }
+        }
         refreshInspector();
     } else {
         statusBar()->showMessage(tr("Could not load %1: %2 error(s). %3")
@@ -443,6 +548,7 @@ void MainWindow::setLoading(bool loading, const QString& title) {
     m_openAction->setEnabled(!loading);
     m_scenarioAction->setEnabled(!loading);
     m_sampleAction->setEnabled(!loading);
+    m_recordingAction->setEnabled(!loading);
     if (loading) {
         statusBar()->showMessage(tr("Loading %1...").arg(title));
         QApplication::setOverrideCursor(Qt::BusyCursor);
@@ -476,6 +582,16 @@ void MainWindow::updateCounts() {
 }
 
 void MainWindow::play() {
+    if (m_recordingMode && m_history->snapshotCount() > 0) {
+        if (!m_replay || m_replay == m_history->snapshot(m_history->snapshotCount() - 1)) {
+            scrubTo(0);  // from the start again
+        }
+        m_replayPlaying = true;
+        m_replayClock = m_replay->time;
+        m_replayWallMs = QDateTime::currentMSecsSinceEpoch();
+        showRecordedState();
+        return;
+    }
     if (m_sim) {
         m_sim->play();
         statusBar()->clearMessage();
@@ -483,6 +599,11 @@ void MainWindow::play() {
 }
 
 void MainWindow::playUntil(double time) {
+    if (m_recordingMode) {
+        play();
+        m_replayStopAt = time;
+        return;
+    }
     if (m_sim) {
         m_sim->playUntil(time);
         statusBar()->clearMessage();
@@ -490,12 +611,31 @@ void MainWindow::playUntil(double time) {
 }
 
 void MainWindow::pause() {
+    if (m_recordingMode) {
+        m_replayPlaying = false;
+        m_replayStopAt = -1.0;
+        showRecordedState();
+        return;
+    }
     if (m_sim) {
         m_sim->pause();
     }
 }
 
 void MainWindow::stepOnce() {
+    if (m_recordingMode) {
+        // The next recorded moment.
+        m_replayPlaying = false;
+        const int count = static_cast<int>(m_history->snapshotCount());
+        int index = 0;
+        for (int i = 0; i < count; ++i) {
+            if (m_history->snapshot(static_cast<std::size_t>(i)) == m_replay) {
+                index = i;
+            }
+        }
+        scrubTo(std::min(index + 1, count - 1));
+        return;
+    }
     if (m_sim) {
         m_sim->step(1);
     }
@@ -552,9 +692,72 @@ void MainWindow::poll() {
             Q_EMIT snapshotShown();
         }
     }
+    if (m_recordingMode && m_replayPlaying) {
+        advanceRecording();
+    }
     if (m_view->animating() && !exporting()) {
         m_view->update();
     }
+}
+
+void MainWindow::advanceRecording() {
+    const int count = static_cast<int>(m_history->snapshotCount());
+    if (count == 0 || !m_replay) {
+        m_replayPlaying = false;
+        return;
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const double wall = m_replayWallMs < 0 ? 0.0 : static_cast<double>(now - m_replayWallMs) / 1000.0;
+    m_replayWallMs = now;
+    const double speed = m_simBar->speed();
+    int current = 0;
+    for (int i = 0; i < count; ++i) {
+        if (m_history->snapshot(static_cast<std::size_t>(i)) == m_replay) {
+            current = i;
+        }
+    }
+    int next = current;
+    double clock = m_replayClock;
+    if (speed <= 0.0) {
+        next = std::min(current + 1, count - 1);  // as fast as it goes: a moment per frame
+        clock = m_history->snapshot(static_cast<std::size_t>(next))->time;
+    } else {
+        clock += speed * wall;
+        while (next + 1 < count &&
+               m_history->snapshot(static_cast<std::size_t>(next + 1))->time <= clock + 1e-9) {
+            ++next;
+        }
+    }
+    if (m_replayStopAt >= 0.0) {
+        while (next > current &&
+               m_history->snapshot(static_cast<std::size_t>(next))->time > m_replayStopAt + 1e-9) {
+            --next;
+        }
+    }
+    const bool atEnd = next + 1 >= count;
+    const bool atStop =
+        m_replayStopAt >= 0.0 &&
+        (atEnd || m_history->snapshot(static_cast<std::size_t>(next + 1))->time > m_replayStopAt + 1e-9) &&
+        clock >= m_replayStopAt - 1e-9;
+    if (atEnd || atStop) {
+        m_replayPlaying = false;
+        m_replayStopAt = -1.0;
+    }
+    if (next != current) {
+        scrubTo(next);
+        m_replayClock = clock;  // scrubTo put it on the moment; keep the part beyond it
+    } else if (!m_replayPlaying) {
+        showRecordedState();
+    }
+    m_replayClock = clock;
+}
+
+void MainWindow::showRecordedState() {
+    if (!m_replay) {
+        return;
+    }
+    m_replayState.state = m_replayPlaying ? SimState::Playing : SimState::Paused;
+    m_simBar->showSnapshot(*m_replay, &m_replayState);
 }
 
 void MainWindow::refreshInspector() {
@@ -873,13 +1076,28 @@ bool MainWindow::scrubTo(int index) {
     }
     m_replay = m_history->snapshot(static_cast<std::size_t>(index));
     m_view->showSnapshot(m_replay, false);
-    m_simBar->showSnapshot(*m_replay, m_shown ? m_shown.get() : m_replay.get());
+    if (m_recordingMode) {
+        // No live run: the dashboard and the clock show the recorded moment.
+        m_replayClock = m_replay->time;
+        m_replayWallMs = QDateTime::currentMSecsSinceEpoch();
+        showRecordedState();
+        m_dashboard->showSnapshot(*m_replay);
+        Q_EMIT snapshotShown();
+    } else {
+        m_simBar->showSnapshot(*m_replay, m_shown ? m_shown.get() : m_replay.get());
+    }
     updateTimeline();
     refreshInspector();
     return true;
 }
 
 void MainWindow::backToLive() {
+    if (m_recordingMode) {
+        // No live run: the end of the recording.
+        m_replayPlaying = false;
+        scrubTo(static_cast<int>(m_history->snapshotCount()) - 1);
+        return;
+    }
     if (!m_replay) {
         return;
     }
@@ -969,6 +1187,64 @@ void MainWindow::saveScenarioDialog() {
             tr("Saved the scenario with %1 edit(s) to %2").arg(linkEdits().size()).arg(path), 8000);
     } else {
         QMessageBox::warning(this, tr("Save scenario"), error);
+    }
+}
+
+// --- recordings ---
+
+bool MainWindow::saveRecordingAs(const QString& path, QString* error) {
+    auto failWith = [error](const QString& why) {
+        if (error != nullptr) {
+            *error = why;
+        }
+        return false;
+    };
+    if (!m_session) {
+        return failWith(tr("no scenario is loaded"));
+    }
+    if (m_history->snapshotCount() == 0) {
+        return failWith(tr("nothing is recorded yet: play the scenario first"));
+    }
+    Recording rec;
+    rec.scenario = QFileInfo(QString::fromStdString(m_session->spec.file)).absoluteFilePath().toStdString();
+    rec.title = m_session->title;
+    rec.sources = m_session->city->meta.sources;
+    rec.snapshots.reserve(m_history->snapshotCount());
+    for (std::size_t i = 0; i < m_history->snapshotCount(); ++i) {
+        rec.snapshots.push_back(m_history->snapshot(i));
+    }
+    return gui::saveRecording(path, rec, error);
+}
+
+void MainWindow::saveRecordingDialog() {
+    if (!m_session || m_history->snapshotCount() == 0) {
+        QMessageBox::information(this, tr("Save recording"),
+                                 tr("Nothing is recorded yet: open a scenario and play it first."));
+        return;
+    }
+    const QFileInfo scenario(QString::fromStdString(m_session->spec.file));
+    const QString folder = m_lastFolder.isEmpty() ? scenario.absolutePath() : m_lastFolder;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save recording"),
+        QDir(folder).filePath(scenario.completeBaseName() + QStringLiteral(".ctrec")),
+        tr("CityTwin recordings (*.ctrec)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    QString error;
+    if (saveRecordingAs(path, &error)) {
+        statusBar()->showMessage(
+            tr("Saved %1 recorded moments to %2").arg(m_history->snapshotCount()).arg(path), 8000);
+    } else {
+        QMessageBox::warning(this, tr("Save recording"), error);
+    }
+}
+
+void MainWindow::openRecordingDialog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open recording"), m_lastFolder,
+                                                      tr("CityTwin recordings (*.ctrec);;All files (*)"));
+    if (!path.isEmpty()) {
+        openRecording(path);
     }
 }
 

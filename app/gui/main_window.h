@@ -153,6 +153,20 @@ public:
     bool scrubTo(int index);
     /// Shows the live simulation again.
     void backToLive();
+    /// Writes the moments the timeline has recorded (history().snapshot(i)), the scenario file
+    /// and the city's sources to `path` (a .ctrec recording, atomically). False (and `error`)
+    /// without a scenario or recorded moments, or when it cannot be written.
+    bool saveRecordingAs(const QString& path, QString* error = nullptr);
+    /// Starts opening a recording: its scenario's city loads as loadScenario() loads it, but no
+    /// simulation starts; the timeline holds the recorded moments, the first one shown, and
+    /// play() steps through them at the chosen speed. A damaged or foreign file, or one that does
+    /// not fit its scenario, fails the load (loadFinished(false), the diagnostics say why) and
+    /// the city shown before stays. False while another load runs.
+    bool openRecording(const QString& path);
+    /// True while a recording (not a live simulation) is shown.
+    [[nodiscard]] bool recordingOpen() const { return m_recordingMode; }
+    /// True while a recording plays.
+    [[nodiscard]] bool recordingPlaying() const { return m_replayPlaying; }
     /// The recorded snapshot shown instead of the live one, null when live.
     [[nodiscard]] std::shared_ptr<const SimSnapshot> replayed() const { return m_replay; }
 
@@ -191,6 +205,10 @@ private:
     void saveScreenshotAs();
     void exportVideoDialog();
     void saveScenarioDialog();
+    void saveRecordingDialog();
+    void openRecordingDialog();
+    void advanceRecording();
+    void showRecordedState();
     void showControls();
     void startLoad(std::function<std::shared_ptr<LoadOutcome>()> job, const QString& title);
     void finishLoad(const std::shared_ptr<LoadOutcome>& outcome);
@@ -230,7 +248,13 @@ private:
     std::unique_ptr<RecentFiles> m_recent;
     std::unique_ptr<SimHistory> m_history;
     std::shared_ptr<const SimSnapshot> m_replay;
-    bool m_settings = false;  ///< useSettings() was called
+    bool m_recordingMode = false;  ///< a recording is shown: no simulation, the timeline only
+    bool m_replayPlaying = false;  ///< the recording plays
+    double m_replayClock = 0.0;    ///< s of simulated time the recording has played to
+    double m_replayStopAt = -1.0;  ///< s at which it pauses by itself; < 0 = at the end
+    qint64 m_replayWallMs = -1;    ///< wall clock of the last advance
+    SimSnapshot m_replayState;     ///< the toolbar's play state while a recording is shown
+    bool m_settings = false;       ///< useSettings() was called
     QString m_lastFolder;
     QLabel* m_countsLabel = nullptr;
     QLabel* m_frameLabel = nullptr;
@@ -238,6 +262,7 @@ private:
     QAction* m_openAction = nullptr;
     QAction* m_scenarioAction = nullptr;
     QAction* m_sampleAction = nullptr;
+    QAction* m_recordingAction = nullptr;
     QTimer* m_poll = nullptr;
     bool m_loading = false;
     std::thread m_worker;

@@ -29,7 +29,8 @@ std::size_t SimHistory::bytesOf(const SimSnapshot& s) {
            s.linkSpeed.capacity() * sizeof(float) + s.kpis.capacity() * sizeof(traffic::KpiSample);
 }
 
-bool SimHistory::offer(const std::shared_ptr<const SimSnapshot>& snap, const traffic::TrafficNetwork& net) {
+bool SimHistory::offer(const std::shared_ptr<const SimSnapshot>& snap, const traffic::TrafficNetwork& net,
+                       bool always) {
     if (!snap) {
         return false;
     }
@@ -37,7 +38,7 @@ bool SimHistory::offer(const std::shared_ptr<const SimSnapshot>& snap, const tra
     if (m_started && !m_times.empty() && s.time < m_times.back() - 1e-9) {
         clear();  // a new run
     }
-    if (m_started && s.time < m_nextAt - 1e-9) {
+    if (m_started && !always && s.time < m_nextAt - 1e-9) {
         return false;
     }
     if (m_started && !m_times.empty() && std::abs(s.time - m_times.back()) < 1e-9) {

@@ -40,8 +40,11 @@ public:
     void clear();
     /// Records `snap` when its time has reached the next record time (the first snapshot of a
     /// run always is); a snapshot earlier than the last record means a new run and starts over.
-    /// `net` is the network the run is on (for the junction queues). True when recorded.
-    bool offer(const std::shared_ptr<const SimSnapshot>& snap, const traffic::TrafficNetwork& net);
+    /// `net` is the network the run is on (for the junction queues). With `always`, any snapshot
+    /// later than the last record is recorded, due or not (a recording read back from a file).
+    /// True when recorded.
+    bool offer(const std::shared_ptr<const SimSnapshot>& snap, const traffic::TrafficNetwork& net,
+               bool always = false);
 
     /// Records held.
     [[nodiscard]] std::size_t size() const { return m_times.size(); }
