@@ -47,7 +47,7 @@ struct CityViewPrivate {
     std::unique_ptr<render::UtilityLayer> utilityLayer;
     std::shared_ptr<const utility::UtilityModel> utilities;
     const UtilitySnap* utilityShown = nullptr;  ///< the utility state applied to the layer
-    bool showWater = true;
+    bool showWater = false;
     bool showPower = false;
     bool showService = true;
     std::shared_ptr<const traffic::TrafficNetwork> network;  ///< the signals' network

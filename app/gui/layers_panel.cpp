@@ -111,7 +111,7 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent) {
     m_water = new QCheckBox(tr("Water network"), utilities);
     m_power = new QCheckBox(tr("Power network"), utilities);
     m_service = new QCheckBox(tr("Buildings without service"), utilities);
-    m_water->setChecked(true);
+    m_water->setChecked(false);  // off by default: under every street it hides the road colours
     m_power->setChecked(false);
     m_service->setChecked(true);
     utilitiesLayout->addWidget(m_water, 0, 0);

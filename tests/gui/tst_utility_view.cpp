@@ -79,8 +79,11 @@ private Q_SLOTS:
         gui::CityView* v = m_window->view();
         QVERIFY(m_window->simulation()->session()->utilities != nullptr);
         // The fixture: three water links and four power branches, each one straight segment.
+        // Both networks start hidden (they would cover the road colours); the layer switches show them.
+        QCOMPARE(v->waterSegmentsDrawn(), std::size_t(0));
+        QCOMPARE(v->powerSegmentsDrawn(), std::size_t(0));
+        m_window->layers()->checkBox(gui::CityView::Layer::WaterNetwork)->setChecked(true);
         QCOMPARE(v->waterSegmentsDrawn(), std::size_t(3));
-        QCOMPARE(v->powerSegmentsDrawn(), std::size_t(0));  // the power layer starts hidden
         m_window->layers()->checkBox(gui::CityView::Layer::PowerNetwork)->setChecked(true);
         QCOMPARE(v->powerSegmentsDrawn(), std::size_t(4));
         QCOMPARE(v->buildingsWithoutServiceShown(), std::size_t(0));
