@@ -272,6 +272,7 @@ InspectorPanel::InspectorPanel(QWidget* parent) : QWidget(parent) {
     m_tree->setRootIsDecorated(false);
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_tree->setMinimumHeight(150);  // about eight rows, also when the chart below takes its room
     layout->addWidget(m_tree, 1);
 
     auto* buttons = new QHBoxLayout;
