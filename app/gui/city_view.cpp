@@ -61,6 +61,8 @@ struct CityViewPrivate {
     // Traffic: the newest snapshot, and where its vehicles started from when it arrived (what was
     // on screen then), so motion stays continuous whatever the timing of snapshots.
     std::shared_ptr<const SimSnapshot> latest;
+    const RouteSnap* routeShown = nullptr;  ///< the route the highlight draws (held by routeHeld)
+    std::shared_ptr<const RouteSnap> routeHeld;
     std::vector<VehicleSnap> from;
     bool haveFrom = false;
     double receivedAt = 0.0;             ///< s on `clock` when `latest` arrived
@@ -336,6 +338,8 @@ void CityView::setCity(std::shared_ptr<const CityModel> city, std::shared_ptr<re
     p.vehicleGroup->addChild(p.vehicles->node());
     p.top->addChild(p.vehicleGroup.get());
     p.highlight = std::make_unique<render::HighlightLayer>(*city);
+    p.routeShown = nullptr;
+    p.routeHeld.reset();
     p.top->addChild(p.highlight->node());
     p.viewer->setSceneData(p.top.get());
     p.signalLayer.reset();
@@ -534,6 +538,10 @@ std::size_t CityView::vehiclesDrawn() const {
     return m_impl->vehicles && m_impl->showVehicles ? m_impl->vehicles->count() : 0;
 }
 
+std::size_t CityView::routeSegmentsDrawn() const {
+    return m_impl->highlight ? m_impl->highlight->routeSegments() : 0;
+}
+
 void CityView::updateDynamicLayers() {
     CityViewPrivate& p = *m_impl;
     if (!p.vehicles || !p.city) {
@@ -570,13 +578,35 @@ void CityView::updateDynamicLayers() {
         p.linkColorsAt = p.now();
     }
 
-    // A selected vehicle carries its marker along.
+    // A selected vehicle carries its marker along, and its route shows where it goes.
     if (m_selection.kind == Selection::Kind::Vehicle && p.highlight) {
         if (const VehicleSnap* v = findVehicle(p.displayed, m_selection.id)) {
             p.highlight->showMarker(v->x, v->y, v->z, 3.0 + 4.0 * exaggeration);
         } else {
             p.highlight->clear();
         }
+        const RouteSnap* route = p.latest && p.latest->route && p.latest->route->trip == m_selection.id &&
+                                         findVehicle(p.displayed, m_selection.id)
+                                     ? p.latest->route.get()
+                                     : nullptr;
+        if (route != p.routeShown) {
+            if (route != nullptr) {
+                std::vector<LinkId> links;
+                links.reserve(route->links.size());
+                for (const std::uint32_t l : route->links) {
+                    links.emplace_back(l);
+                }
+                p.highlight->showRoute(links, route->current);
+            } else {
+                p.highlight->clearRoute();
+            }
+            p.routeShown = route;
+            p.routeHeld = route != nullptr ? p.latest->route : nullptr;
+        }
+    } else if (p.routeShown != nullptr && p.highlight) {
+        p.highlight->clearRoute();
+        p.routeShown = nullptr;
+        p.routeHeld.reset();
     }
 }
 

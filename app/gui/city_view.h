@@ -108,6 +108,8 @@ public:
     /// timer) until this turns false.
     [[nodiscard]] bool animating() const;
     /// Vehicles drawn in the last frame.
+    /// Line segments of the selected vehicle's route drawn now (0: none shown).
+    [[nodiscard]] std::size_t routeSegmentsDrawn() const;
     [[nodiscard]] std::size_t vehiclesDrawn() const;
     /// Where the vehicle of `trip` was drawn in the last frame (front bumper, m); nullopt when it
     /// was not drawn.

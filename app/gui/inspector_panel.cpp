@@ -198,19 +198,71 @@ Rows vehicleRows(const CityModel& city, std::uint32_t trip, const ScenarioSessio
     } else {
         rows.emplace_back(QObject::tr("on"), QObject::tr("crossing a junction"));
     }
-    // Route progress: the distance driven against what remains as the crow flies to the end of
-    // the destination link (the engine does not publish the route's length).
-    double remaining = 0.0;
-    if (t.to.valid() && t.to.index() < city.roads.linkCount()) {
-        const Vec2 end = city.roads.nodePos[city.roads.linkTo[t.to.index()].index()];
-        remaining = std::hypot(end.x - v->x, end.y - v->y);
-    }
     rows.emplace_back(QObject::tr("driven"), QStringLiteral("%1 m").arg(v->driven, 0, 'f', 0));
-    rows.emplace_back(QObject::tr("to go (straight line)"), QStringLiteral("%1 m").arg(remaining, 0, 'f', 0));
-    rows.emplace_back(
-        QObject::tr("route progress (est.)"),
-        QStringLiteral("%1 %").arg(
-            v->driven + remaining > 0 ? 100.0 * v->driven / (v->driven + remaining) : 0.0, 0, 'f', 0));
+    const RouteSnap* route = snap->route && snap->route->trip == trip ? snap->route.get() : nullptr;
+    if (route != nullptr && !route->links.empty()) {
+        // The route as the engine holds it: its length along the links' centrelines and what is
+        // left of it from where the vehicle is.
+        const RoadNetwork& roads = city.roads;
+        double total = 0.0;
+        double remaining = 0.0;
+        for (std::size_t k = 0; k < route->links.size(); ++k) {
+            const std::uint32_t l = route->links[k];
+            const double len = l < roads.linkCount() ? roads.linkLength[l] : 0.0;
+            total += len;
+            if (k > route->current) {
+                remaining += len;
+            } else if (k == route->current && v->lane < net.normalLaneCount &&
+                       net.laneLink[v->lane].index() == l) {
+                const double laneLen = net.laneLength[v->lane];
+                remaining += laneLen > 0.0 ? len * std::clamp(1.0 - v->pos / laneLen, 0.0, 1.0) : 0.0;
+            }
+        }
+        QString routeText =
+            QObject::tr("%1 links, %2 km").arg(route->links.size()).arg(total / 1000.0, 0, 'f', 2);
+        if (route->reroutes > 0) {
+            routeText += QObject::tr(", rerouted %1x").arg(route->reroutes);
+        }
+        rows.emplace_back(QObject::tr("route"), routeText);
+        rows.emplace_back(QObject::tr("to go"), QStringLiteral("%1 m").arg(remaining, 0, 'f', 0));
+        rows.emplace_back(
+            QObject::tr("route progress"),
+            QStringLiteral("%1 %").arg(total > 0 ? 100.0 * (total - remaining) / total : 0.0, 0, 'f', 0));
+        // The streets still ahead, in order (a street named once however many links it has).
+        QStringList ahead;
+        std::uint32_t lastName = 0xffffffffu;
+        for (std::size_t k = route->current; k < route->links.size() && ahead.size() < 6; ++k) {
+            const std::uint32_t l = route->links[k];
+            if (l >= roads.linkCount()) {
+                continue;
+            }
+            const std::uint32_t n = roads.linkName[l];
+            if (n == lastName) {
+                continue;
+            }
+            lastName = n;
+            const QString name = n != 0 && n < roads.names.size() ? QString::fromStdString(roads.names[n])
+                                                                  : QObject::tr("(unnamed)");
+            if (ahead.isEmpty() || ahead.back() != name) {
+                ahead.push_back(name);
+            }
+        }
+        rows.emplace_back(QObject::tr("streets ahead"), ahead.join(QStringLiteral(" > ")));
+    } else {
+        // No route published (a replayed recording): what remains as the crow flies to the end
+        // of the destination link.
+        double remaining = 0.0;
+        if (t.to.valid() && t.to.index() < city.roads.linkCount()) {
+            const Vec2 end = city.roads.nodePos[city.roads.linkTo[t.to.index()].index()];
+            remaining = std::hypot(end.x - v->x, end.y - v->y);
+        }
+        rows.emplace_back(QObject::tr("to go (straight line)"),
+                          QStringLiteral("%1 m").arg(remaining, 0, 'f', 0));
+        rows.emplace_back(
+            QObject::tr("route progress (est.)"),
+            QStringLiteral("%1 %").arg(
+                v->driven + remaining > 0 ? 100.0 * v->driven / (v->driven + remaining) : 0.0, 0, 'f', 0));
+    }
     return rows;
 }
 

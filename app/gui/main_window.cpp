@@ -252,6 +252,10 @@ MainWindow::MainWindow(QString assetsDir, QWidget* parent)
     connect(m_view, &CityView::frameRendered, this,
             [this](double ms) { m_frameLabel->setText(tr("frame %1 ms").arg(ms, 0, 'f', 1)); });
     connect(m_view, &CityView::selectionChanged, this, [this](Selection s) {
+        if (m_sim) {
+            // The snapshots carry the selected vehicle's route (drawn and listed).
+            m_sim->watchTrip(s.kind == Selection::Kind::Vehicle ? s.id : SimWorker::kNoTrip);
+        }
         refreshInspector();
         if (!s.empty()) {
             m_inspectorDock->show();

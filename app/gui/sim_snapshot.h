@@ -61,6 +61,14 @@ struct UtilitySnap {
     std::vector<NodeId> darkSignals;             ///< junctions whose signals have no power
 };
 
+/// The route of the vehicle the GUI watches (SimWorker::watchTrip) as it stands at a snapshot.
+struct RouteSnap {
+    std::uint32_t trip = 0;
+    std::vector<std::uint32_t> links;  ///< traffic::LinkId indices from the origin to the destination
+    std::uint32_t current = 0;         ///< index in `links` of the link driven now (or just left)
+    std::uint32_t reroutes = 0;        ///< how often the route was replaced (closures, rerouting)
+};
+
 struct SimSnapshot {
     std::uint64_t seq = 0;    ///< increases by one with every snapshot the worker publishes
     std::int64_t tick = 0;    ///< simulation steps done
@@ -85,6 +93,9 @@ struct SimSnapshot {
     /// By link: 1 where the link is closed now (by the scenario's events or an edit); shared
     /// between snapshots until it changes. Null: none closed.
     std::shared_ptr<const std::vector<std::uint8_t>> closedLinks;
+    /// The watched vehicle's route (SimWorker::watchTrip); null when none is watched, it has no
+    /// route yet, or the snapshot was replayed from a recording (routes are not recorded).
+    std::shared_ptr<const RouteSnap> route;
     /// The edits applied so far (SimWorker::editLinks), oldest first; null: none.
     std::shared_ptr<const std::vector<LinkEdit>> edits;
     /// Why the run stopped early (state Finished); empty when it did not fail.

@@ -144,6 +144,14 @@ void SimWorker::editLinks(std::vector<LinkId> links, bool close, std::string ref
     m_wake.notify_all();
 }
 
+void SimWorker::watchTrip(std::uint32_t trip) {
+    {
+        const std::lock_guard lock(m_mutex);
+        m_watchTrip = trip;
+    }
+    m_wake.notify_all();
+}
+
 void SimWorker::stop() {
     {
         const std::lock_guard lock(m_mutex);
@@ -270,6 +278,32 @@ void SimWorker::simulate() {
     };
     std::uint64_t seq = m_snapshot->seq;
     bool finished = false;
+    // The watched trip's route, as last published (shared while it does not change).
+    std::uint32_t watched = kNoTrip;
+    bool watchChanged = false;  // since the last publish
+    std::shared_ptr<const RouteSnap> route;
+    auto routeNow = [&]() -> std::shared_ptr<const RouteSnap> {
+        if (watched == kNoTrip) {
+            return nullptr;
+        }
+        traffic::Simulation::RouteView rv = sim.route(watched);
+        if (rv.links.empty()) {
+            return nullptr;
+        }
+        if (route && route->trip == watched && route->current == rv.current &&
+            route->reroutes == rv.reroutes && route->links.size() == rv.links.size()) {
+            return route;
+        }
+        auto r = std::make_shared<RouteSnap>();
+        r->trip = watched;
+        r->current = rv.current;
+        r->reroutes = rv.reroutes;
+        r->links.reserve(rv.links.size());
+        for (const LinkId l : rv.links) {
+            r->links.push_back(l.index());
+        }
+        return r;
+    };
 
     // Pacing: at speed k, simulated time t is due at anchorWall + (t - anchorSim) / k.
     Clock::time_point anchorWall = Clock::now();
@@ -300,6 +334,9 @@ void SimWorker::simulate() {
         snap->utility = utilitySnap;
         snap->closedLinks = closed;
         snap->edits = edits;
+        route = routeNow();
+        snap->route = route;
+        watchChanged = false;
         editedSincePublish = false;
         const std::vector<traffic::TripResult>& results = sim.trips();
         snap->vehicles.reserve(views.size());
@@ -340,6 +377,10 @@ void SimWorker::simulate() {
             std::unique_lock lock(m_mutex);
             if (m_quit) {
                 break;
+            }
+            if (m_watchTrip != watched) {
+                watched = m_watchTrip;
+                watchChanged = true;
             }
             if (!m_edits.empty()) {
                 // Link edits apply now, before the next step, at the time reached: exactly as a
@@ -395,7 +436,7 @@ void SimWorker::simulate() {
                 // Paused: publish the state change (and any steps not yet shown) once, then sleep
                 // until a command comes.
                 if (published != (finished ? SimState::Finished : SimState::Paused) ||
-                    publishedTick != sim.tick() || editedSincePublish) {
+                    publishedTick != sim.tick() || editedSincePublish || watchChanged) {
                     lock.unlock();
                     publish(finished ? SimState::Finished : SimState::Paused, speed, 0.0, false);
                     continue;

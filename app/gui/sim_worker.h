@@ -56,6 +56,10 @@ public:
     /// of that time would apply, and lists it in the snapshots' `edits` with that time. `ref` is
     /// how a scenario file would name the links.
     void editLinks(std::vector<LinkId> links, bool close, std::string ref);
+    /// The trip whose route the snapshots carry (SimSnapshot::route), or kNoTrip for none. When
+    /// paused, a snapshot with the route is published at once.
+    void watchTrip(std::uint32_t trip);
+    static constexpr std::uint32_t kNoTrip = 0xffffffffu;
     /// Ends the thread and joins it; idempotent. The last snapshot stays available.
     void stop();
 
@@ -89,6 +93,7 @@ private:
     double m_speed = 1.0;
     double m_stopAt = -1.0;         ///< s of simulated time at which playing pauses; < 0 = never
     std::vector<LinkEdit> m_edits;  ///< queued link edits, not yet applied (time unset)
+    std::uint32_t m_watchTrip = kNoTrip;
 
     // The published snapshot, guarded by its own mutex so readers never wait for a step.
     mutable std::mutex m_snapshotMutex;

@@ -10,6 +10,7 @@
 #include <osg/Depth>
 #include <osg/Geode>
 #include <osg/Geometry>
+#include <osg/Group>
 #include <osg/LineWidth>
 
 #include "citytwin/render/palette.h"
@@ -34,8 +35,15 @@ struct HighlightLayer::Impl {
     const CityModel* city = nullptr;
     SceneOptions options;
     detail::Ground ground;
+    osg::ref_ptr<osg::Group> root;
     osg::ref_ptr<osg::Geode> geode;
     osg::ref_ptr<osg::Geometry> geom;
+    // The route: its own lines, coloured per vertex.
+    osg::ref_ptr<osg::Geode> routeGeode;
+    osg::ref_ptr<osg::Geometry> routeGeom;
+    osg::ref_ptr<osg::Vec3Array> routeVertices;
+    osg::ref_ptr<osg::Vec4Array> routeColors;
+    osg::ref_ptr<osg::DrawArrays> routeLines;
     osg::ref_ptr<osg::Vec3Array> vertices;
     osg::ref_ptr<osg::DrawArrays> lines;
 
@@ -92,12 +100,38 @@ HighlightLayer::HighlightLayer(const CityModel& city, const SceneOptions& option
     // Over everything, drawn last.
     ss->setAttributeAndModes(new osg::Depth(osg::Depth::ALWAYS, 0.0, 1.0, false), osg::StateAttribute::ON);
     ss->setRenderBinDetails(100, "RenderBin");
+
+    p.routeVertices = new osg::Vec3Array;
+    p.routeColors = new osg::Vec4Array;
+    p.routeGeom = new osg::Geometry;
+    p.routeGeom->setName("route");
+    p.routeGeom->setUseDisplayList(false);
+    p.routeGeom->setUseVertexBufferObjects(true);
+    p.routeGeom->setDataVariance(osg::Object::DYNAMIC);
+    p.routeGeom->setVertexArray(p.routeVertices.get());
+    p.routeGeom->setColorArray(p.routeColors.get(), osg::Array::BIND_PER_VERTEX);
+    p.routeLines = new osg::DrawArrays(GL_LINES, 0, 0);
+    p.routeGeom->addPrimitiveSet(p.routeLines.get());
+    p.routeGeode = new osg::Geode;
+    p.routeGeode->setName("route");
+    p.routeGeode->addDrawable(p.routeGeom.get());
+    p.routeGeode->setNodeMask(0);
+    osg::StateSet* rs = p.routeGeode->getOrCreateStateSet();
+    rs->setMode(GL_LIGHTING, osg::StateAttribute::OFF | osg::StateAttribute::OVERRIDE);
+    rs->setAttributeAndModes(new osg::LineWidth(5.0f), osg::StateAttribute::ON);
+    rs->setAttributeAndModes(new osg::Depth(osg::Depth::ALWAYS, 0.0, 1.0, false), osg::StateAttribute::ON);
+    rs->setRenderBinDetails(99, "RenderBin");  // under the selection outline
+
+    p.root = new osg::Group;
+    p.root->setName("highlight");
+    p.root->addChild(p.routeGeode.get());
+    p.root->addChild(p.geode.get());
 }
 
 HighlightLayer::~HighlightLayer() = default;
 
 osg::Node* HighlightLayer::node() const {
-    return m->geode.get();
+    return m->root.get();
 }
 
 void HighlightLayer::clear() {
@@ -188,6 +222,54 @@ void HighlightLayer::showJunction(NodeId n) {
         p.ring(c, p.ground.z(c) + kLift, 12.0);
     }
     p.commit();
+}
+
+void HighlightLayer::showRoute(std::span<const LinkId> links, std::size_t current) {
+    Impl& p = *m;
+    p.routeVertices->clear();
+    p.routeColors->clear();
+    const RoadNetwork& net = p.city->roads;
+    const Rgb ahead = routeColor();
+    const Rgb driven = routeDrivenColor();
+    for (std::size_t k = 0; k < links.size(); ++k) {
+        const LinkId l = links[k];
+        if (!l.valid() || l.index() >= net.linkCount() || net.shape(l).size() < 2) {
+            continue;
+        }
+        const Rgb c = k >= current ? ahead : driven;
+        const osg::Vec4 colour(c.r, c.g, c.b, 1.0f);
+        // The middle of the link's own lanes (the right half of a two-way road).
+        const double lanes = std::max<int>(net.linkLanes[l.index()], 1) * p.options.laneWidth;
+        const double offset = net.linkReverse[l.index()].valid() ? 0.5 * lanes : 0.0;
+        const std::span<const Vec2> shape = net.shape(l);
+        osg::Vec3 prev;
+        for (std::size_t i = 0; i < shape.size(); ++i) {
+            const Vec2 n = i + 1 < shape.size() ? leftNormal(shape[i], shape[i + 1])
+                                                : leftNormal(shape[i - 1], shape[i]);
+            const Vec2 a = shape[i] - n * offset;
+            const osg::Vec3 v = p.at(a, p.ground.z(a) + kLift);
+            if (i > 0) {
+                p.routeVertices->push_back(prev);
+                p.routeVertices->push_back(v);
+                p.routeColors->push_back(colour);
+                p.routeColors->push_back(colour);
+            }
+            prev = v;
+        }
+    }
+    p.routeLines->setCount(static_cast<GLsizei>(p.routeVertices->size()));
+    p.routeVertices->dirty();
+    p.routeColors->dirty();
+    p.routeGeom->dirtyBound();
+    p.routeGeode->setNodeMask(p.routeVertices->empty() ? 0u : kDynamicMask);
+}
+
+void HighlightLayer::clearRoute() {
+    showRoute({}, 0);
+}
+
+std::size_t HighlightLayer::routeSegments() const {
+    return m->routeGeode->getNodeMask() == 0u ? 0 : m->routeVertices->size() / 2;
 }
 
 }  // namespace ct::render

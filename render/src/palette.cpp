@@ -160,6 +160,14 @@ Rgb noDataColor() {
     return {0.80f, 0.80f, 0.80f};
 }
 
+Rgb routeColor() {
+    return {0.0f, 0.85f, 1.0f};
+}
+
+Rgb routeDrivenColor() {
+    return {0.45f, 0.45f, 0.55f};
+}
+
 Rgb highlightColor() {
     return {1.0f, 0.95f, 0.0f};
 }

@@ -13,6 +13,7 @@
 #include <QToolButton>
 
 #include "city_view.h"
+#include "citytwin/render/palette.h"
 #include "citytwin/sim/city_model.h"
 #include "diagnostics_panel.h"
 #include "inspector_panel.h"
@@ -49,6 +50,24 @@ double distance2d(QVector3D a, QVector3D b) {
     return std::hypot(static_cast<double>(a.x() - b.x()), static_cast<double>(a.y() - b.y()));
 }
 
+/// Pixels with the hue of `c` at any brightness.
+int countHue(const QImage& image, render::Rgb c) {
+    const double cs = c.r + c.g + c.b;
+    int hits = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            const QRgb px = image.pixel(x, y);
+            const double s = qRed(px) + qGreen(px) + qBlue(px);
+            hits += s >= 60.0 && std::abs(qRed(px) / s - c.r / cs) < 0.04 &&
+                            std::abs(qGreen(px) / s - c.g / cs) < 0.04 &&
+                            std::abs(qBlue(px) / s - c.b / cs) < 0.04
+                        ? 1
+                        : 0;
+        }
+    }
+    return hits;
+}
+
 bool sameFloat(float a, float b) {
     return (std::isnan(a) && std::isnan(b)) || a == b;
 }
@@ -63,6 +82,7 @@ private Q_SLOTS:
     void historyIsBoundedAndThinned();
     void searchFindsAVehicleOnTheRoad();
     void followKeepsTheVehicleCentred();
+    void selectedVehicleShowsItsRoute();
     void historyRecordsTheSnapshots();
     void inspectorChartsTheHistory();
     void timelineShowsTheRecordedMoment();
@@ -231,6 +251,85 @@ void TestTrafficHistory::followKeepsTheVehicleCentred() {
     QTest::mouseRelease(&view, Qt::MiddleButton, Qt::NoModifier, QPoint(340, 320));
     QVERIFY(!view.followedVehicle().has_value());
     QVERIFY(!inspector.followButton()->isChecked());
+}
+
+void TestTrafficHistory::selectedVehicleShowsItsRoute() {
+    // Paused, a vehicle on the road with most of its trip ahead.
+    m_window->pause();
+    QVERIFY(waitFor([&] { return snap()->state != gui::SimState::Playing; }, 5000));
+    const std::optional<gui::VehicleSnap> v = freshVehicle();
+    QVERIFY(v.has_value());
+    gui::CityView& view = *m_window->view();
+    view.select({});
+    view.resetCamera();
+    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    const int cyanBefore = countHue(view.renderFrame(), render::routeColor());
+    QCOMPARE(view.routeSegmentsDrawn(), std::size_t{0});
+
+    // Selected, the next snapshot carries its route, even while paused.
+    view.select({gui::Selection::Kind::Vehicle, v->trip});
+    QVERIFY(waitFor([&] { return snap()->route && snap()->route->trip == v->trip; }, 3000));
+    const gui::RouteSnap route = *snap()->route;
+    const CityModel& city = *view.city();
+    const RoadNetwork& roads = city.roads;
+    const traffic::Trip& trip = m_window->simulation()->session()->trips[v->trip];
+    // A connected path from the trip's origin link to its destination link through the link the
+    // vehicle is on.
+    QVERIFY(!route.links.empty());
+    QCOMPARE(route.links.front(), trip.from.index());
+    QCOMPARE(route.links.back(), trip.to.index());
+    double total = 0.0;
+    std::size_t segments = 0;
+    for (std::size_t k = 0; k < route.links.size(); ++k) {
+        const LinkId l(route.links[k]);
+        total += roads.linkLength[l.index()];
+        segments += roads.shape(l).size() - 1;
+        if (k + 1 < route.links.size()) {
+            QCOMPARE(roads.linkTo[l.index()], roads.linkFrom[route.links[k + 1]]);
+        }
+    }
+    const traffic::TrafficNetwork& net = *m_window->simulation()->session()->network;
+    const gui::VehicleSnap* now = snap()->find(v->trip);
+    QVERIFY(now != nullptr);
+    QVERIFY(route.current < route.links.size());
+    if (now->lane < net.normalLaneCount) {
+        QCOMPARE(net.laneLink[now->lane].index(), route.links[route.current]);
+    }
+    // The inspector lists it: links and length, what is left, the streets ahead.
+    gui::InspectorPanel& inspector = *m_window->inspector();
+    QVERIFY(
+        inspector.value(QStringLiteral("route"))
+            .startsWith(
+                QStringLiteral("%1 links, %2 km").arg(route.links.size()).arg(total / 1000.0, 0, 'f', 2)));
+    const double toGo = inspector.value(QStringLiteral("to go")).section(QLatin1Char(' '), 0, 0).toDouble();
+    QVERIFY(toGo > 0.0 && toGo <= total + 0.5);
+    double ahead = 0.0;  // at least the links after the current one
+    for (std::size_t k = route.current + 1; k < route.links.size(); ++k) {
+        ahead += roads.linkLength[route.links[k]];
+    }
+    QVERIFY(toGo >= ahead - 0.5);
+    QVERIFY(!inspector.value(QStringLiteral("streets ahead")).isEmpty());
+
+    // The map draws every segment of the route's links, in the route colour, over the scene.
+    QImage frame;
+    QVERIFY(waitFor(
+        [&] {
+            frame = view.renderFrame();
+            return view.routeSegmentsDrawn() == segments;
+        },
+        3000));
+    const int cyanAfter = countHue(frame, render::routeColor());
+    qInfo("route of trip %u: %zu links, %.0f m, %zu segments drawn; route-coloured pixels %d -> %d", v->trip,
+          route.links.size(), total, segments, cyanBefore, cyanAfter);
+    QVERIFY(cyanAfter > cyanBefore + 100);
+
+    // Another selection hides it; the worker stops publishing it.
+    view.select({gui::Selection::Kind::Building, 0});
+    view.renderFrame();
+    QCOMPARE(view.routeSegmentsDrawn(), std::size_t{0});
+    m_window->simulation()->step(1);
+    QVERIFY(waitFor([&] { return snap()->tick > 0 && !snap()->route; }, 3000));
+    view.select({});
 }
 
 void TestTrafficHistory::followEndsWhenTheVehicleArrives() {

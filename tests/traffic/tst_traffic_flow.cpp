@@ -340,17 +340,51 @@ private slots:
         t.id = "a";
         t.from = test::linkBetween(r, {0, 400}, {200, 400});
         t.to = test::linkBetween(r, {600, 400}, {800, 400});
+        QVERIFY(sim.route(0).links.empty());  // not routed before it departs
         sim.addTrips({t});
         sim.step();
+        // The straight route along the row: four 200 m links, the first being driven.
+        const std::vector<LinkId> straight{t.from, test::linkBetween(r, {200, 400}, {400, 400}), closed,
+                                           t.to};
+        Simulation::RouteView before = sim.route(0);
+        QCOMPARE(before.links, straight);
+        QCOMPARE(before.current, 0u);
+        QCOMPARE(before.reroutes, 0u);
         sim.closeLink(closed);
         QCOMPARE(sim.counters().reroutes, std::uint64_t(1));
+        // The new route: a connected path from origin to destination around the closed link,
+        // the shortest detour (two 200 m links more: 1,200 m), the first link still driven.
+        const Simulation::RouteView after = sim.route(0);
+        QCOMPARE(after.reroutes, 1u);
+        QCOMPARE(after.current, 0u);
+        QCOMPARE(after.links.front(), t.from);
+        QCOMPARE(after.links.back(), t.to);
+        double length = 0.0;
+        for (std::size_t k = 0; k < after.links.size(); ++k) {
+            QVERIFY(after.links[k] != closed);
+            length += r.linkLength[after.links[k].index()];
+            if (k + 1 < after.links.size()) {
+                QCOMPARE(r.linkTo[after.links[k].index()], r.linkFrom[after.links[k + 1].index()]);
+            }
+        }
+        QCOMPARE(after.links.size(), std::size_t(6));
+        QCOMPARE(length, 1200.0);
+        std::uint32_t lastIndex = 0;
         for (int s = 0; s < 300; ++s) {
             sim.step();
             for (const auto& v : sim.vehicles()) {
                 QVERIFY(net.isInternal(v.lane) || net.laneLink[v.lane.index()] != closed);
+                // The route's current link is the one the vehicle is on (or has just left).
+                const Simulation::RouteView now = sim.route(v.trip);
+                QVERIFY(now.current >= lastIndex);
+                lastIndex = now.current;
+                if (!net.isInternal(v.lane)) {
+                    QCOMPARE(now.links[now.current], net.laneLink[v.lane.index()]);
+                }
             }
         }
         QCOMPARE(sim.counters().arrived, std::uint64_t(1));
+        QCOMPARE(lastIndex, 5u);
     }
     void reroutingSpreadsCongestion() {
         // 300 vehicles in 10 minutes along the middle row of a one-lane 5x5 grid (west end to

@@ -587,6 +587,19 @@ std::vector<Simulation::VehicleView> Simulation::vehicles() const {
     return out;
 }
 
+Simulation::RouteView Simulation::route(std::uint32_t trip) const {
+    const Impl& s = *m;
+    RouteView out;
+    if (trip >= s.routeLen.size() || s.routeLen[trip] == 0) {
+        return out;
+    }
+    out.links.assign(s.routePool.begin() + s.routeOff[trip],
+                     s.routePool.begin() + s.routeOff[trip] + s.routeLen[trip]);
+    out.current = std::min(s.routeIdx[trip], s.routeLen[trip] - 1);
+    out.reroutes = static_cast<std::uint32_t>(s.results[trip].reroutes);
+    return out;
+}
+
 double Simulation::bytesPerVehicle() const {
     const Impl& s = *m;
     const double perSlot = sizeof(std::uint32_t) * 6 + sizeof(double) * 5 + sizeof(float) +

@@ -1,11 +1,14 @@
 #pragma once
 /// The highlight of the selected object: bright outlines drawn over everything (no depth test),
-/// so a selected building, link, vehicle or facility stays visible behind others.
+/// so a selected building, link, vehicle or facility stays visible behind others; and a selected
+/// vehicle's route.
 ///
 /// Threading: the show and clear calls change OSG geometry; call them on the rendering thread
 /// between frames.
 
+#include <cstddef>
 #include <memory>
+#include <span>
 
 #include <osg/Node>
 
@@ -39,6 +42,14 @@ public:
     void showMarker(double x, double y, double z, double radius);
     /// Outlines a junction: a ring around the node.
     void showJunction(NodeId n);
+
+    /// Draws a route along the middle of its links' lanes, apart from the outline above (a
+    /// selected vehicle keeps both): the links from index `current` on in routeColor(), those
+    /// before it in routeDrivenColor(). An empty route hides it.
+    void showRoute(std::span<const LinkId> links, std::size_t current);
+    void clearRoute();
+    /// Line segments of the route drawn now (0 when hidden).
+    [[nodiscard]] std::size_t routeSegments() const;
 
 private:
     struct Impl;

@@ -37,6 +37,10 @@ Rgb groundColor();
 /// The sky: the clear colour of the view.
 Rgb skyColor();
 
+/// A selected vehicle's route: the part still ahead, and the part already driven.
+Rgb routeColor();
+Rgb routeDrivenColor();
+
 /// Body colour of a vehicle of the given class (emergency vehicles flash between this and white).
 Rgb vehicleColor(traffic::VehicleClass vclass);
 

@@ -149,6 +149,17 @@ public:
     };
     [[nodiscard]] std::vector<VehicleView> vehicles() const;
 
+    /// A trip's route as it stands now: every link from its first to its destination (the
+    /// links already driven included; after a reroute, the new remainder), and the index in
+    /// `links` of the link being driven (or just left, while crossing a junction).
+    struct RouteView {
+        std::vector<LinkId>
+            links;  ///< empty before the trip is routed (not yet departed) or when it has no path
+        std::uint32_t current = 0;
+        std::uint32_t reroutes = 0;  ///< how often the route was replaced
+    };
+    [[nodiscard]] RouteView route(std::uint32_t trip) const;
+
     /// Memory held per vehicle slot, bytes (state columns and route storage averaged).
     [[nodiscard]] double bytesPerVehicle() const;
 
