@@ -48,9 +48,19 @@ if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
     # The scenario as compared: the same city, demand and seed; traffic only (no utilities);
     # the rerouting interval given to both simulators.
     python3 - "$SCENARIO" "$OUT" "${REROUTE:-}" <<'EOF'
-import json, sys
+import json, os, sys
 src, out, reroute = sys.argv[1], sys.argv[2], sys.argv[3]
 s = json.load(open(src))
+# File names in a scenario are relative to its folder: the copy in OUT keeps them pointing at the same files.
+base = os.path.dirname(os.path.abspath(src))
+rebase = lambda p: p if os.path.isabs(p) else os.path.normpath(os.path.join(base, p))
+for sec, keys in (("city", ("sources", "dem", "mapping")), ("demand", ("trips",))):
+    for k in keys:
+        v = s.get(sec, {}).get(k) if isinstance(s.get(sec), dict) else None
+        if isinstance(v, str):
+            s[sec][k] = rebase(v)
+        elif isinstance(v, list):
+            s[sec][k] = [rebase(x) if isinstance(x, str) else x for x in v]
 if reroute != "":
     s["reroute_interval_s"] = float(reroute)
 s["utilities"] = {"enabled": False}

@@ -8,6 +8,7 @@
 
 #include <osg/AutoTransform>
 #include <osg/Geode>
+#include <osg/LOD>
 #include <osgText/Font>
 #include <osgText/Text>
 
@@ -21,6 +22,10 @@ namespace {
 constexpr float kPoleHeight = 26.0f;  ///< px
 constexpr float kHeadRadius = 8.0f;   ///< px
 constexpr float kLabelSize = 15.0f;   ///< px, character height
+/// m from the camera within which shelters' and other facilities' (schools...) names show;
+/// hospitals', fire and police stations' show from any distance.
+constexpr float kShelterLabelRange = 4000.0f;
+constexpr float kOtherLabelRange = 2200.0f;
 
 /// The first font that exists: the option's, else DejaVu Sans; null means OSG's built-in font.
 osg::ref_ptr<osgText::Font> labelFont(const std::string& requested) {
@@ -194,7 +199,17 @@ osg::ref_ptr<osg::Node> buildFacilityLayer(const CityModel& city, const Ground& 
             facing->setAutoScaleToScreen(true);
             facing->setAutoRotateMode(osg::AutoTransform::ROTATE_TO_SCREEN);
             facing->addChild(label.get());
-            group->addChild(facing.get());
+            // Seen from afar, only the emergency services keep their names (a town has dozens
+            // of schools, whose names would pile up on each other); the rest appear closer in.
+            const int r = rank(i);
+            const float range = r <= 2 ? 1e9f : (r == 3 ? kShelterLabelRange : kOtherLabelRange);
+            osg::ref_ptr<osg::LOD> near = new osg::LOD;
+            near->setName("label range");
+            near->setCenterMode(osg::LOD::USER_DEFINED_CENTER);
+            near->setCenter(anchor->getPosition());
+            near->setRadius(50.0);
+            near->addChild(facing.get(), 0.0f, range);
+            group->addChild(near.get());
         }
         group->addChild(anchor.get());
     }

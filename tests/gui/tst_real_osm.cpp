@@ -1,0 +1,181 @@
+// GUI test on a real OpenStreetMap extract: the centre of Neubrandenburg
+// (assets/osm/neubrandenburg_center.osm.pbf, ODbL, (c) OpenStreetMap contributors) with its
+// morning-peak scenario. The town loads without errors (the data's own problems are listed as
+// warnings), renders with its buildings, a search and a click find a building named in the OSM
+// file and the inspector shows its OSM way id, and the traffic runs on the real street network.
+// The expectations come from the OSM file itself (names, way ids), read with osmium-tool.
+// Runs under tools/with-display.sh.
+
+#include <QtTest>
+
+#include <QApplication>
+#include <QElapsedTimer>
+
+#include "city_view.h"
+#include "citytwin/render/palette.h"
+#include "citytwin/sim/city_model.h"
+#include "diagnostics_panel.h"
+#include "inspector_panel.h"
+#include "main_window.h"
+#include "scenario_session.h"
+#include "search_box.h"
+#include "sim_snapshot.h"
+#include "sim_worker.h"
+
+using namespace ct;
+
+namespace {
+
+const QString kScenario = QStringLiteral(CT_ASSETS_DIR "/../scenarios/neubrandenburg_peak.json");
+
+template <class Pred>
+bool waitFor(Pred pred, int ms) {
+    QElapsedTimer t;
+    t.start();
+    while (!pred()) {
+        if (t.elapsed() > ms) {
+            return false;
+        }
+        QTest::qWait(10);
+    }
+    return true;
+}
+
+/// Pixels with the hue of `c` at any brightness.
+int countHue(const QImage& image, render::Rgb c) {
+    const double cs = c.r + c.g + c.b;
+    int hits = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            const QRgb px = image.pixel(x, y);
+            const double s = qRed(px) + qGreen(px) + qBlue(px);
+            hits += s >= 60.0 && std::abs(qRed(px) / s - c.r / cs) < 0.04 &&
+                            std::abs(qGreen(px) / s - c.g / cs) < 0.04 && std::abs(qBlue(px) / s - c.b / cs) < 0.04
+                        ? 1
+                        : 0;
+        }
+    }
+    return hits;
+}
+
+}  // namespace
+
+class TestRealOsm : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void townLoadsWithItsWarnings();
+    void townRenders();
+    void searchAndClickFindANamedBuilding();
+    void trafficRunsOnTheRealStreets();
+
+private:
+    std::shared_ptr<const gui::SimSnapshot> snap() const { return m_window->shownSnapshot(); }
+    std::unique_ptr<gui::MainWindow> m_window;
+};
+
+void TestRealOsm::initTestCase() {
+    m_window = std::make_unique<gui::MainWindow>(QStringLiteral(CT_ASSETS_DIR));
+    m_window->resize(1200, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QSignalSpy finished(m_window.get(), &gui::MainWindow::loadFinished);
+    QVERIFY(m_window->loadScenario(kScenario));
+    QVERIFY(finished.wait(120000));
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(m_window->diagnostics()->summary()));
+    QVERIFY(waitFor([&] { return snap() != nullptr; }, 2000));
+}
+
+void TestRealOsm::cleanupTestCase() {
+    m_window.reset();
+}
+
+void TestRealOsm::townLoadsWithItsWarnings() {
+    const CityModel& city = *m_window->view()->city();
+    // The extract holds 5,454 building ways and relations (osmium); a few are not footprints.
+    QVERIFY(city.buildings.count() > 5000);
+    QVERIFY(city.roads.linkCount() > 6000);
+    QVERIFY(city.facilities.count() >= 30);
+    // The data's problems (turn restrictions through a via way, signals away from junctions) are
+    // warnings in the diagnostics dock, not errors.
+    const QString summary = m_window->diagnostics()->summary();
+    QVERIFY2(summary.contains(QStringLiteral("0 error(s)")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("warning")), qPrintable(summary));
+    QVERIFY(m_window->simulation() != nullptr);
+    QVERIFY(m_window->simulation()->session()->trips.size() > 5000);
+}
+
+void TestRealOsm::townRenders() {
+    gui::CityView& view = *m_window->view();
+    view.resetCamera();
+    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    const QImage frame = view.renderFrame();
+    frame.save(QStringLiteral(CT_BINARY_DIR "/tst_real_osm.png"));
+    // Residential roofs and walls (most of the town) cover a good part of the overview.
+    const int residential = countHue(frame, render::buildingColor(BuildingUse::Residential));
+    qInfo("residential pixels %d of %lld", residential, static_cast<long long>(frame.width()) * frame.height());
+    QVERIFY(residential > 2000);
+}
+
+void TestRealOsm::searchAndClickFindANamedBuilding() {
+    // OSM way 23559521: building=church, name "Konzertkirche (Marienkirche)", inside the ring wall.
+    gui::SearchBox& box = *m_window->searchBox();
+    box.search(QStringLiteral("konzertkirche"));
+    QVERIFY(!box.hits().empty());
+    const gui::SearchHit hit = box.hits().front();
+    QCOMPARE(static_cast<int>(hit.target.kind), static_cast<int>(gui::Selection::Kind::Building));
+    QVERIFY(box.choose(0));
+    gui::CityView& view = *m_window->view();
+    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    gui::InspectorPanel& inspector = *m_window->inspector();
+    QCOMPARE(inspector.value(QStringLiteral("name")), QStringLiteral("Konzertkirche (Marienkirche)"));
+    QCOMPARE(inspector.value(QStringLiteral("source feature")), QStringLiteral("23559521"));
+
+    // Where the flight ended, a click on the middle of its roof selects it again.
+    view.select({});
+    view.renderFrame();
+    const CityModel& city = *view.city();
+    const std::uint32_t b = hit.target.id;
+    const Vec2 c = city.buildings.centroid[b];
+    const std::optional<QPointF> at =
+        view.projectToWidget(QVector3D(static_cast<float>(c.x), static_cast<float>(c.y), city.buildings.height[b]));
+    QVERIFY(at.has_value());
+    QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, at->toPoint());
+    QVERIFY2(view.selection() == (gui::Selection{gui::Selection::Kind::Building, b}),
+             qPrintable(QStringLiteral("picked %1 %2 at %3,%4")
+                            .arg(QString::fromLatin1(gui::toString(view.selection().kind)))
+                            .arg(view.selection().id)
+                            .arg(at->x())
+                            .arg(at->y())));
+    QCOMPARE(inspector.value(QStringLiteral("source feature")), QStringLiteral("23559521"));
+
+    // A street by its name: the ring road around the old town.
+    box.search(QStringLiteral("Friedrich-Engels-Ring"));
+    QVERIFY(!box.hits().empty());
+    QCOMPARE(box.hits().front().label, QStringLiteral("Friedrich-Engels-Ring"));
+    view.select({});
+}
+
+void TestRealOsm::trafficRunsOnTheRealStreets() {
+    // 06:30 -> 06:45 as fast as it goes: commuters are on the road and some have arrived.
+    m_window->setSimulationSpeed(0.0);
+    m_window->playUntil(900.0);
+    QVERIFY(waitFor([&] { return snap()->time >= 900.0 - 1e-9 && snap()->state != gui::SimState::Playing; },
+                    60000));
+    const traffic::Counters& c = snap()->counters;
+    qInfo("at 06:45: %llu inserted, %llu arrived, %zu on the road", static_cast<unsigned long long>(c.inserted),
+          static_cast<unsigned long long>(c.arrived), snap()->vehicles.size());
+    QVERIFY(snap()->vehicles.size() > 50);
+    QVERIFY(c.arrived > 50);
+    QCOMPARE(c.inserted, c.arrived + c.running + c.removed);
+    // Vehicles are drawn where the engine has them.
+    gui::CityView& view = *m_window->view();
+    view.resetCamera();
+    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    view.renderFrame();
+    QCOMPARE(view.vehiclesDrawn(), snap()->vehicles.size());
+}
+
+QTEST_MAIN(TestRealOsm)
+#include "tst_real_osm.moc"
