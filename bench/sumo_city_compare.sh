@@ -15,7 +15,8 @@
 # Timings are information only: nothing here fails on them.
 #
 # Usage: bench/sumo_city_compare.sh [build-dir]          (default build/make; needs app/cli/citytwin)
-# Environment: SCENARIO=scenarios/morning_peak.json  REROUTE=<s> (default: the scenario's
+# Environment: SCENARIO=scenarios/morning_peak.json (any scenario on a GIS city; its file names
+#              are taken relative to its own folder)  REROUTE=<s> (default: the scenario's
 #              reroute_interval_s; 0 = routes fixed at departure in both)  THREADS=1
 #              GEOMETRY=citytwin|sumo (lane lengths and turn speeds from CityTwin or from netconvert)
 #              ROUTES=1: SUMO drives the routes CityTwin gives the trips at free flow (export-sumo
@@ -82,6 +83,7 @@ EOF
     [ "$ROUTES" = 1 ] && geo="$geo --routes"
     echo "== export ($GEOMETRY geometry$([ "$ROUTES" = 1 ] && echo ", CityTwin's routes"))"
     "$CITYTWIN" export-sumo "$OUT/scenario.json" --out "$OUT/export" $geo | tee "$OUT/export.log"
+    [ -f "$OUT/export/city.netccfg" ] || { echo "sumo_city_compare: the export failed" >&2; exit 1; }
     echo "== netconvert"
     (cd "$OUT/export" && netconvert -c city.netccfg >"$OUT/netconvert.log" 2>&1) ||
         { cat "$OUT/netconvert.log" >&2; exit 1; }
