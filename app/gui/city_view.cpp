@@ -15,6 +15,7 @@
 #include <osgGA/TerrainManipulator>
 #include <osgViewer/Viewer>
 
+#include "citytwin/render/closure_layer.h"
 #include "citytwin/render/highlight_layer.h"
 #include "citytwin/render/link_overlay.h"
 #include "citytwin/render/palette.h"
@@ -43,6 +44,9 @@ struct CityViewPrivate {
     std::unique_ptr<render::VehicleLayer> vehicles;
     std::unique_ptr<render::LinkOverlay> overlay;
     std::unique_ptr<render::HighlightLayer> highlight;
+    std::unique_ptr<render::ClosureLayer> closures;
+    const std::vector<std::uint8_t>* closuresShown = nullptr;  ///< the set drawn (held by closuresHeld)
+    std::shared_ptr<const std::vector<std::uint8_t>> closuresHeld;
     std::unique_ptr<render::SignalLayer> signalLayer;
     std::unique_ptr<render::UtilityLayer> utilityLayer;
     std::shared_ptr<const utility::UtilityModel> utilities;
@@ -332,6 +336,9 @@ void CityView::setCity(std::shared_ptr<const CityModel> city, std::shared_ptr<re
     p.top->addChild(scene->root.get());
     p.overlay = std::make_unique<render::LinkOverlay>(*city);
     p.top->addChild(p.overlay->node());
+    p.closures = std::make_unique<render::ClosureLayer>(*city);
+    p.closuresShown = nullptr;
+    p.top->addChild(p.closures->node());
     p.vehicles = std::make_unique<render::VehicleLayer>();
     p.vehicleGroup = new osg::Group;
     p.vehicleGroup->setName("vehicles");
@@ -538,6 +545,10 @@ std::size_t CityView::vehiclesDrawn() const {
     return m_impl->vehicles && m_impl->showVehicles ? m_impl->vehicles->count() : 0;
 }
 
+std::size_t CityView::closedLinksDrawn() const {
+    return m_impl->closures ? m_impl->closures->closedCount() : 0;
+}
+
 std::size_t CityView::routeSegmentsDrawn() const {
     return m_impl->highlight ? m_impl->highlight->routeSegments() : 0;
 }
@@ -576,6 +587,17 @@ void CityView::updateDynamicLayers() {
         p.overlay->setColors(colors);
         p.linkColorsDirty = false;
         p.linkColorsAt = p.now();
+    }
+
+    // Closed links, redrawn when the set changes (scenario events, edits, a recorded moment).
+    if (p.closures) {
+        const std::vector<std::uint8_t>* closed = p.latest ? p.latest->closedLinks.get() : nullptr;
+        if (closed != p.closuresShown) {
+            p.closures->setClosed(closed != nullptr ? std::span<const std::uint8_t>(*closed)
+                                                    : std::span<const std::uint8_t>());
+            p.closuresShown = closed;
+            p.closuresHeld = p.latest ? p.latest->closedLinks : nullptr;
+        }
     }
 
     // A selected vehicle carries its marker along, and its route shows where it goes.

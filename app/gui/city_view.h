@@ -108,6 +108,8 @@ public:
     /// timer) until this turns false.
     [[nodiscard]] bool animating() const;
     /// Vehicles drawn in the last frame.
+    /// Road links drawn as closed now (striped, with a barrier).
+    [[nodiscard]] std::size_t closedLinksDrawn() const;
     /// Line segments of the selected vehicle's route drawn now (0: none shown).
     [[nodiscard]] std::size_t routeSegmentsDrawn() const;
     [[nodiscard]] std::size_t vehiclesDrawn() const;

@@ -193,6 +193,10 @@ int main(int argc, char* argv[]) {
     const QCommandLineOption scenarioOption(QStringLiteral("scenario"),
                                             QStringLiteral("Scenario to load (its city, demand and events)."),
                                             QStringLiteral("FILE.json"));
+    const QCommandLineOption recordingOption(
+        QStringLiteral("recording"),
+        QStringLiteral("Open a recording (.ctrec, File > Save recording) and replay it; --play starts it."),
+        QStringLiteral("FILE.ctrec"));
     const QCommandLineOption playOption(QStringLiteral("play"),
                                         QStringLiteral("Start the simulation at once."));
     const QCommandLineOption speedOption(
@@ -266,6 +270,7 @@ int main(int argc, char* argv[]) {
         QStringLiteral("With --video: first simulate this many seconds, as fast as possible (default 0)."),
         QStringLiteral("SECONDS"), QStringLiteral("0"));
     parser.addOptions({videoOption, videoDurationOption, fpsOption, videoSpeedOption, videoStartOption});
+    parser.addOption(recordingOption);
     parser.addOptions({demOption, mappingOption, scenarioOption, playOption, speedOption, colorOption,
                        zoomOption, selectOption, clickOption, shotOption, sizeOption, afterOption,
                        windowOption, searchOption, followOption, viewOption, scrubOption, noSettingsOption});
@@ -431,7 +436,9 @@ int main(int argc, char* argv[]) {
 
     const QStringList sources = parser.positionalArguments();
     const QString defaultScenario = QStringLiteral(CT_SCENARIOS_DIR "/morning_peak.json");
-    if (parser.isSet(scenarioOption)) {
+    if (parser.isSet(recordingOption)) {
+        window.openRecording(parser.value(recordingOption));
+    } else if (parser.isSet(scenarioOption)) {
         window.loadScenario(parser.value(scenarioOption));
     } else if (!sources.isEmpty()) {
         ct::gis::LoadOptions options;

@@ -154,7 +154,10 @@ std::shared_ptr<LoadOutcome> runRecordingLoad(const QString& path, const QString
         }
     }
     std::shared_ptr<LoadOutcome> out = runScenarioLoad(scenario, assetsDir);
-    out->recent = {};  // not listed in Open recent
+    // Listed in Open recent as the recording, not its scenario.
+    out->recent = {};
+    out->recent.kind = RecentEntry::Kind::Recording;
+    out->recent.sources = {QFileInfo(path).absoluteFilePath()};
     if (!out->session) {
         return out;
     }
@@ -878,12 +881,14 @@ void MainWindow::rebuildRecentMenu() {
     const std::vector<RecentEntry>& entries = m_recent->entries();
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const RecentEntry& e = entries[i];
-        QAction* a = m_recentMenu->addAction(
-            QStringLiteral("&%1 %2%3")
-                .arg((i + 1) % 10)
-                .arg(e.label())
-                .arg(e.kind == RecentEntry::Kind::Scenario ? tr(" (scenario)") : QString()),
-            this, [this, i] { openRecent(static_cast<int>(i)); });
+        QAction* a =
+            m_recentMenu->addAction(QStringLiteral("&%1 %2%3")
+                                        .arg((i + 1) % 10)
+                                        .arg(e.label())
+                                        .arg(e.kind == RecentEntry::Kind::Scenario    ? tr(" (scenario)")
+                                             : e.kind == RecentEntry::Kind::Recording ? tr(" (recording)")
+                                                                                      : QString()),
+                                    this, [this, i] { openRecent(static_cast<int>(i)); });
         a->setToolTip(e.sources.join(QStringLiteral("; ")));
         a->setStatusTip(e.sources.join(QStringLiteral("; ")));
     }
@@ -917,6 +922,9 @@ bool MainWindow::openRecent(int index) {
     }
     if (e.kind == RecentEntry::Kind::Scenario) {
         return loadScenario(e.file());
+    }
+    if (e.kind == RecentEntry::Kind::Recording) {
+        return openRecording(e.file());
     }
     gis::LoadOptions options;
     for (const QString& source : e.sources) {

@@ -21,9 +21,10 @@ void RecentFiles::load(QSettings& settings) {
     for (int i = 0; i < n && static_cast<int>(m_entries.size()) < kMax; ++i) {
         settings.setArrayIndex(i);
         RecentEntry e;
-        e.kind = settings.value(QStringLiteral("kind")).toString() == QStringLiteral("city")
-                     ? RecentEntry::Kind::City
-                     : RecentEntry::Kind::Scenario;
+        const QString kind = settings.value(QStringLiteral("kind")).toString();
+        e.kind = kind == QStringLiteral("city")        ? RecentEntry::Kind::City
+                 : kind == QStringLiteral("recording") ? RecentEntry::Kind::Recording
+                                                       : RecentEntry::Kind::Scenario;
         e.sources = settings.value(QStringLiteral("sources")).toStringList();
         e.dem = settings.value(QStringLiteral("dem")).toString();
         e.mapping = settings.value(QStringLiteral("mapping")).toString();
@@ -40,8 +41,9 @@ void RecentFiles::save(QSettings& settings) const {
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
         const RecentEntry& e = m_entries[i];
         settings.setArrayIndex(static_cast<int>(i));
-        settings.setValue(QStringLiteral("kind"), e.kind == RecentEntry::Kind::City
-                                                      ? QStringLiteral("city")
+        settings.setValue(QStringLiteral("kind"), e.kind == RecentEntry::Kind::City ? QStringLiteral("city")
+                                                  : e.kind == RecentEntry::Kind::Recording
+                                                      ? QStringLiteral("recording")
                                                       : QStringLiteral("scenario"));
         settings.setValue(QStringLiteral("sources"), e.sources);
         settings.setValue(QStringLiteral("dem"), e.dem);

@@ -1,5 +1,5 @@
 #pragma once
-/// File > Open Recent: the last cities and scenarios opened, newest first, kept in QSettings.
+/// File > Open Recent: the last cities, scenarios and recordings opened, newest first, kept in QSettings.
 /// Qt Core only.
 
 #include <vector>
@@ -12,9 +12,9 @@ class QSettings;
 namespace ct::gui {
 
 struct RecentEntry {
-    enum class Kind { Scenario, City };
+    enum class Kind { Scenario, City, Recording };
     Kind kind = Kind::Scenario;
-    QStringList sources;  ///< the scenario file, or the city's vector sources
+    QStringList sources;  ///< the scenario or recording file, or the city's vector sources
     QString dem;          ///< a city's terrain raster, may be empty
     QString mapping;      ///< a city's mapping file, may be empty
 

@@ -65,6 +65,29 @@ struct HighlightLayer::Impl {
                     at(c + Vec2{radius * std::cos(a1), radius * std::sin(a1)}, z));
         }
     }
+    /// Heights along a link's shape: the ground, or on a bridge the deck from end to end (as
+    /// the road layer draws it), plus the road's lift.
+    [[nodiscard]] std::vector<double> linkHeights(LinkId l) const {
+        const RoadNetwork& net = city->roads;
+        const std::span<const Vec2> shape = net.shape(l);
+        std::vector<double> z(shape.size(), 0.0);
+        if (shape.empty()) {
+            return z;
+        }
+        const bool bridge = net.hasFlag(l, link_flags::kBridge);
+        const double total = polylineLength(shape);
+        const double z0 = ground.z(shape.front());
+        const double z1 = ground.z(shape.back());
+        double along = 0.0;
+        for (std::size_t i = 0; i < shape.size(); ++i) {
+            if (i > 0) {
+                along += distance(shape[i - 1], shape[i]);
+            }
+            const double t = total > 0.0 ? along / total : 0.0;
+            z[i] = (bridge ? z0 + (z1 - z0) * t : ground.z(shape[i])) + options.roadLift;
+        }
+        return z;
+    }
     void commit() {
         lines->setCount(static_cast<GLsizei>(vertices->size()));
         vertices->dirty();
@@ -173,13 +196,14 @@ void HighlightLayer::showLink(LinkId l) {
         const double outer = twoWay ? lanes : 0.5 * lanes;
         std::vector<osg::Vec3> in;
         std::vector<osg::Vec3> out;
+        const std::vector<double> zs = p.linkHeights(l);
         for (std::size_t i = 0; i < shape.size(); ++i) {
             const Vec2 n = i + 1 < shape.size() ? leftNormal(shape[i], shape[i + 1])
                                                 : leftNormal(shape[i - 1], shape[i]);
             const Vec2 a = shape[i] - n * inner;
             const Vec2 b = shape[i] - n * outer;
-            in.push_back(p.at(a, p.ground.z(a) + kLift));
-            out.push_back(p.at(b, p.ground.z(b) + kLift));
+            in.push_back(p.at(a, zs[i] + kLift));
+            out.push_back(p.at(b, zs[i] + kLift));
         }
         for (std::size_t i = 0; i + 1 < in.size(); ++i) {
             p.segment(in[i], in[i + 1]);
@@ -194,7 +218,7 @@ void HighlightLayer::showLink(LinkId l) {
             if (len > 0.0) {
                 const Vec2 tipXy = shape[k] - leftNormal(shape[k - 1], shape[k]) * (0.5 * (inner + outer)) +
                                    d * (std::min(lanes, 6.0) / len);
-                const osg::Vec3 tip = p.at(tipXy, p.ground.z(tipXy) + kLift);
+                const osg::Vec3 tip = p.at(tipXy, zs.back() + kLift);
                 p.segment(in.back(), tip);
                 p.segment(out.back(), tip);
             }
@@ -242,12 +266,13 @@ void HighlightLayer::showRoute(std::span<const LinkId> links, std::size_t curren
         const double lanes = std::max<int>(net.linkLanes[l.index()], 1) * p.options.laneWidth;
         const double offset = net.linkReverse[l.index()].valid() ? 0.5 * lanes : 0.0;
         const std::span<const Vec2> shape = net.shape(l);
+        const std::vector<double> zs = p.linkHeights(l);
         osg::Vec3 prev;
         for (std::size_t i = 0; i < shape.size(); ++i) {
             const Vec2 n = i + 1 < shape.size() ? leftNormal(shape[i], shape[i + 1])
                                                 : leftNormal(shape[i - 1], shape[i]);
             const Vec2 a = shape[i] - n * offset;
-            const osg::Vec3 v = p.at(a, p.ground.z(a) + kLift);
+            const osg::Vec3 v = p.at(a, zs[i] + kLift);
             if (i > 0) {
                 p.routeVertices->push_back(prev);
                 p.routeVertices->push_back(v);

@@ -160,6 +160,10 @@ Rgb noDataColor() {
     return {0.80f, 0.80f, 0.80f};
 }
 
+Rgb closedColor() {
+    return {0.86f, 0.08f, 0.12f};
+}
+
 Rgb routeColor() {
     return {0.0f, 0.85f, 1.0f};
 }

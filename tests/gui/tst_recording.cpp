@@ -10,6 +10,8 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QMenu>
 #include <QSlider>
 #include <QTemporaryDir>
 
@@ -19,6 +21,7 @@
 #include "diagnostics_panel.h"
 #include "inspector_panel.h"
 #include "main_window.h"
+#include "recent_files.h"
 #include "scenario_session.h"
 #include "sim_history.h"
 #include "sim_recording.h"
@@ -202,6 +205,12 @@ void TestRecording::openReplaysEveryMomentExactly() {
     // The first moment is shown, paused.
     QCOMPARE(m_replay->replayed(), replayed.snapshot(0));
     QVERIFY(!m_replay->recordingPlaying());
+    // File > Open recent lists the recording itself (not its scenario), first.
+    const auto& recent = m_replay->recentFiles().entries();
+    QVERIFY(!recent.empty());
+    QVERIFY(recent.front().kind == gui::RecentEntry::Kind::Recording);
+    QCOMPARE(recent.front().file(), QFileInfo(m_file).absoluteFilePath());
+    QVERIFY(m_replay->recentMenu()->actions().front()->text().contains(QStringLiteral("(recording)")));
 }
 
 void TestRecording::scrubShowsTheRecordedMoment() {

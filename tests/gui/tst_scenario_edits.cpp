@@ -17,6 +17,8 @@
 #include <map>
 #include <set>
 
+#include "city_view.h"
+#include "citytwin/render/palette.h"
 #include "citytwin/scenarios/scenario.h"
 #include "diagnostics_panel.h"
 #include "inspector_panel.h"
@@ -29,6 +31,24 @@
 using namespace ct;
 
 namespace {
+
+/// Pixels with the hue of `c` at any brightness.
+int countHue(const QImage& image, render::Rgb c) {
+    const double cs = c.r + c.g + c.b;
+    int hits = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            const QRgb px = image.pixel(x, y);
+            const double s = qRed(px) + qGreen(px) + qBlue(px);
+            hits += s >= 60.0 && std::abs(qRed(px) / s - c.r / cs) < 0.04 &&
+                            std::abs(qGreen(px) / s - c.g / cs) < 0.04 &&
+                            std::abs(qBlue(px) / s - c.b / cs) < 0.04
+                        ? 1
+                        : 0;
+        }
+    }
+    return hits;
+}
 
 const QString kScenario = QStringLiteral(CT_GUI_FIXTURES_DIR "/gui_town.json");
 constexpr double kCloseAt = 60.0;
@@ -157,6 +177,10 @@ void TestScenarioEdits::closedLinkIsNotEntered() {
     QVERIFY(inspector->closeLinkButton()->isEnabled());
     QVERIFY(!inspector->reopenLinkButton()->isEnabled());
     QCOMPARE(inspector->value(QStringLiteral("closed")), QStringLiteral("no"));
+    gui::CityView& view = *m_window->view();
+    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    const int closedPixelsBefore = countHue(view.renderFrame(), render::closedColor());
+    QCOMPARE(view.closedLinksDrawn(), std::size_t{0});
     QTest::mouseClick(inspector->closeLinkButton(), Qt::LeftButton);
     QVERIFY(!inspector->closeLinkButton()->isEnabled());  // one edit at a time
     QVERIFY(waitFor([&] { return sim.latest()->edits && sim.latest()->edits->size() == 1; }, 5000));
@@ -169,6 +193,17 @@ void TestScenarioEdits::closedLinkIsNotEntered() {
     QVERIFY(waitFor([&] { return inspector->reopenLinkButton()->isEnabled(); }, 5000));
     QVERIFY(!inspector->closeLinkButton()->isEnabled());
     QVERIFY(inspector->value(QStringLiteral("closed")).startsWith(QStringLiteral("YES")));
+    // The map shows it closed: striped in the closure red, with a barrier.
+    QImage closedFrame;
+    QVERIFY(waitFor(
+        [&] {
+            closedFrame = view.renderFrame();
+            return view.closedLinksDrawn() == 1;
+        },
+        3000));
+    const int closedPixelsAfter = countHue(closedFrame, render::closedColor());
+    qInfo("closure-red pixels %d -> %d", closedPixelsBefore, closedPixelsAfter);
+    QVERIFY(closedPixelsAfter > closedPixelsBefore + 200);
 
     // Those on the link when it closed drive off it; nobody else enters it.
     std::set<std::uint32_t> onItThen;
@@ -244,6 +279,13 @@ void TestScenarioEdits::reopenIsRecordedToo() {
     QVERIFY(m_window->editLink(m_link, false));
     QVERIFY(waitFor([&] { return sim.latest()->edits && sim.latest()->edits->size() == 2; }, 5000));
     QVERIFY(!sim.latest()->linkClosed(m_link));
+    gui::CityView& view = *m_window->view();
+    QVERIFY(waitFor(
+        [&] {
+            view.renderFrame();
+            return view.closedLinksDrawn() == 0;
+        },
+        3000));
     const gui::LinkEdit edit = sim.latest()->edits->back();
     QCOMPARE(edit.time, t);
     QVERIFY(!edit.close);

@@ -37,6 +37,9 @@ Rgb groundColor();
 /// The sky: the clear colour of the view.
 Rgb skyColor();
 
+/// A closed road link (striped with white) and its barrier.
+Rgb closedColor();
+
 /// A selected vehicle's route: the part still ahead, and the part already driven.
 Rgb routeColor();
 Rgb routeDrivenColor();
