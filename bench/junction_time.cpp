@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "citytwin/scenarios/scenario.h"
+#include "citytwin/scenarios/signal_overrides.h"
 #include "citytwin/traffic/demand.h"
 #include "citytwin/traffic/simulation.h"
 #include "citytwin/traffic/sumo_import.h"
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s", report.summary().c_str());
         return 1;
     }
-    cli::applySignalOverrides(*spec, sn.net, report);
+    scenarios::applySignalOverrides(*spec, sn.net, report);
     const traffic::TrafficNetwork& net = sn.net;
     std::vector<traffic::Trip> trips;
     traffic::SimOptions so;

@@ -5,13 +5,14 @@
 #include <sstream>
 
 #include "citytwin/gis/city_loader.h"
+#include "citytwin/scenarios/link_refs.h"
 #include "citytwin/scenarios/scenario.h"
+#include "citytwin/scenarios/signal_overrides.h"
 #include "citytwin/sim/atomic_file.h"
 #include "citytwin/traffic/demand.h"
 #include "citytwin/traffic/router.h"
 #include "citytwin/traffic/sumo_export.h"
 #include "info_command.h"
-#include "link_refs.h"
 #include "run_command.h"
 
 namespace ct::cli {
@@ -173,7 +174,7 @@ int runExportSumoCommand(const std::vector<std::string>& args, std::ostream& out
         err << report.summary() << "Nothing was exported.\n";
         return kExitLoadError;
     }
-    applySignalOverrides(*spec, sn.net, report);
+    scenarios::applySignalOverrides(*spec, sn.net, report);
 
     // The demand, as `citytwin run` makes it: generated commuters, then the trips CSV files.
     std::vector<traffic::Trip> trips;
@@ -183,9 +184,9 @@ int runExportSumoCommand(const std::vector<std::string>& args, std::ostream& out
             trips = traffic::generateCommuterTrips(*sn.loaded->city, spec->commuters, spec->seed);
         }
         if (!spec->tripFiles.empty()) {
-            const LinkResolver resolver(*sn.loaded->city);
+            const scenarios::LinkResolver resolver(*sn.loaded->city);
             for (const std::string& f : spec->tripFiles) {
-                for (const CsvTrip& t : readTripsCsv(f, resolver, clock0, report)) {
+                for (const scenarios::CsvTrip& t : scenarios::readTripsCsv(f, resolver, clock0, report)) {
                     traffic::Trip tr;
                     tr.id = t.id;
                     tr.depart = t.depart;

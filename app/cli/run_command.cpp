@@ -12,7 +12,9 @@
 
 #include "citytwin/gis/city_loader.h"
 #include "citytwin/gis/geo_output.h"
+#include "citytwin/scenarios/link_refs.h"
 #include "citytwin/scenarios/scenario.h"
+#include "citytwin/scenarios/signal_overrides.h"
 #include "citytwin/sim/atomic_file.h"
 #include "citytwin/traffic/demand.h"
 #include "citytwin/traffic/outputs.h"
@@ -23,7 +25,6 @@
 #include "citytwin/utility/utility_outputs.h"
 #include "citytwin/utility/utility_simulation.h"
 #include "info_command.h"
-#include "link_refs.h"
 #include "service_plots.h"
 
 namespace ct::cli {
@@ -57,60 +58,7 @@ demand, simulates with the scenario's events, and writes to the output folder:
   summary.json     the run's summary
 )";
 
-void signalError(const scenarios::ScenarioSpec& spec, int index, const std::string& where,
-                 const std::string& what, DiagnosticReport& report) {
-    Diagnostic d;
-    d.severity = Severity::Error;
-    d.code = "scenario.signal";
-    d.file = spec.file;
-    d.layer = "/signals/" + std::to_string(index) + where;
-    d.message = what;
-    d.action = "load stopped";
-    report.add(std::move(d));
-}
-
 }  // namespace
-
-void applySignalOverrides(const scenarios::ScenarioSpec& spec, traffic::TrafficNetwork& net,
-                          DiagnosticReport& report) {
-    for (const scenarios::SignalOverride& o : spec.signalPrograms) {
-        if (o.node >= net.nodeCount() || net.connectionsOfNode(NodeId{o.node}).empty()) {
-            signalError(spec, o.index, "/node",
-                        "node " + std::to_string(o.node) +
-                            " is not a junction of this network (citytwin signals lists them)",
-                        report);
-            continue;
-        }
-        const std::size_t n = net.connectionsOfNode(NodeId{o.node}).size();
-        bool ok = true;
-        for (std::size_t k = 0; k < o.phases.size(); ++k) {
-            if (o.phases[k].state.size() != n) {
-                signalError(spec, o.index, "/phases/" + std::to_string(k) + "/state",
-                            "node " + std::to_string(o.node) + " has " + std::to_string(n) +
-                                " connections, the state has " + std::to_string(o.phases[k].state.size()) +
-                                " letters",
-                            report);
-                ok = false;
-            }
-        }
-        if (!ok) {
-            continue;
-        }
-        traffic::SignalProgram p;
-        p.offset = o.offset;
-        for (const auto& ph : o.phases) {
-            p.phases.push_back({ph.duration, ph.state});
-        }
-        // A node without signals gets one: the program replaces its priority rules.
-        if (net.nodeProgram[o.node] == UINT32_MAX) {
-            net.nodeProgram[o.node] = static_cast<std::uint32_t>(net.programs.size());
-            net.programs.push_back(std::move(p));
-            net.nodeControl[o.node] = traffic::JunctionControl::Signal;
-        } else {
-            net.programs[net.nodeProgram[o.node]] = std::move(p);
-        }
-    }
-}
 
 std::string signalProgramsJson(const traffic::TrafficNetwork& net,
                                const std::vector<std::string>& linkNames) {
@@ -138,6 +86,17 @@ std::string signalProgramsJson(const traffic::TrafficNetwork& net,
                           {"priority", std::string(1, traffic::toChar(net.connBaseState[c]))}});
         }
         node["connections"] = cs;
+        // A joined signal cluster (docs/traffic.md): all its nodes, this one included; their
+        // programs run as one (same phase durations and offset).
+        if (n < net.nodeSignalCluster.size() && net.nodeSignalCluster[n] != UINT32_MAX) {
+            nlohmann::json members = nlohmann::json::array();
+            for (std::uint32_t m = 0; m < net.nodeSignalCluster.size(); ++m) {
+                if (net.nodeSignalCluster[m] == net.nodeSignalCluster[n]) {
+                    members.push_back(m);
+                }
+            }
+            node["cluster"] = members;
+        }
         if (net.nodeProgram[n] != UINT32_MAX) {
             const traffic::SignalProgram& p = net.programs[net.nodeProgram[n]];
             node["offset_s"] = p.offset;
@@ -199,7 +158,7 @@ int runSignalsCommand(const std::vector<std::string>& args, std::ostream& out, s
         err << report.summary();
         return kExitLoadError;
     }
-    applySignalOverrides(*spec, sn.net, report);
+    scenarios::applySignalOverrides(*spec, sn.net, report);
     if (report.hasErrors()) {
         err << report.summary();
         return kExitLoadError;
@@ -270,7 +229,7 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
     std::optional<gis::LoadResult>& loaded = sn.loaded;
     std::optional<traffic::SumoNetwork>& sumo = sn.sumo;
     traffic::TrafficNetwork& net = sn.net;
-    std::unique_ptr<LinkResolver> resolver;
+    std::unique_ptr<scenarios::LinkResolver> resolver;
     std::vector<traffic::Trip> trips;
     traffic::SimOptions so;
     const double clock0 = scenarios::parseClock(spec->clockStart).value_or(0.0);
@@ -291,12 +250,12 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         trips = std::move(all.trips);
     } else {
         so.types = spec->vehicleTypes;
-        resolver = std::make_unique<LinkResolver>(*loaded->city);
+        resolver = std::make_unique<scenarios::LinkResolver>(*loaded->city);
         if (spec->generatedDemand) {
             trips = traffic::generateCommuterTrips(*loaded->city, spec->commuters, spec->seed);
         }
         for (const std::string& f : spec->tripFiles) {
-            for (const CsvTrip& t : readTripsCsv(f, *resolver, clock0, report)) {
+            for (const scenarios::CsvTrip& t : scenarios::readTripsCsv(f, *resolver, clock0, report)) {
                 traffic::Trip tr;
                 tr.id = t.id;
                 tr.depart = t.depart;
@@ -337,7 +296,7 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         }
         events.push_back({e.time, e.type == scenarios::ScenarioEvent::Type::CloseLink, links, e.link});
     }
-    applySignalOverrides(*spec, net, report);
+    scenarios::applySignalOverrides(*spec, net, report);
 
     // Utilities: the city's water and power networks run beside the traffic.
     std::optional<utility::UtilityModel> umodel;

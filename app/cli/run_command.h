@@ -29,11 +29,6 @@ bool loadScenarioNetwork(const scenarios::ScenarioSpec& spec, ScenarioNetwork& o
 /// connections and signal programs, as JSON that a scenario's "signals" array accepts.
 int runSignalsCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-/// Replaces the programs of the nodes a scenario's "signals" array names (errors name the
-/// JSON pointer); a node without signals gets one.
-void applySignalOverrides(const scenarios::ScenarioSpec& spec, traffic::TrafficNetwork& net,
-                          DiagnosticReport& report);
-
 /// Junctions (not plain shape points) with connections, priorities and programs, as JSON.
 std::string signalProgramsJson(const traffic::TrafficNetwork& net, const std::vector<std::string>& linkNames);
 

@@ -8,10 +8,10 @@
 #include <filesystem>
 
 #include "citytwin/gis/city_loader.h"
+#include "citytwin/scenarios/link_refs.h"
 #include "citytwin/scenarios/scenario.h"
+#include "citytwin/scenarios/signal_overrides.h"
 #include "citytwin/traffic/demand.h"
-#include "link_refs.h"
-#include "run_command.h"
 
 namespace ct::gui {
 
@@ -46,7 +46,7 @@ std::shared_ptr<ScenarioSession> buildSession(const scenarios::ScenarioSpec& spe
 
     auto session = std::make_shared<ScenarioSession>();
     auto city = std::make_shared<const CityModel>(std::move(*loaded.city));
-    const cli::LinkResolver resolver(*city);
+    const scenarios::LinkResolver resolver(*city);
     session->clockStart = scenarios::parseClock(spec.clockStart).value_or(0.0);
 
     // Demand: generated commuters and trip files.
@@ -54,7 +54,8 @@ std::shared_ptr<ScenarioSession> buildSession(const scenarios::ScenarioSpec& spe
         session->trips = traffic::generateCommuterTrips(*city, spec.commuters, spec.seed);
     }
     for (const std::string& f : spec.tripFiles) {
-        for (const cli::CsvTrip& t : cli::readTripsCsv(f, resolver, session->clockStart, report)) {
+        for (const scenarios::CsvTrip& t :
+             scenarios::readTripsCsv(f, resolver, session->clockStart, report)) {
             traffic::Trip trip;
             trip.id = t.id;
             trip.depart = t.depart;
@@ -89,7 +90,7 @@ std::shared_ptr<ScenarioSession> buildSession(const scenarios::ScenarioSpec& spe
 
     // The network, with the scenario's own signal programs (as `citytwin run` applies them).
     auto network = std::make_shared<traffic::TrafficNetwork>(traffic::buildTrafficNetwork(city->roads));
-    cli::applySignalOverrides(spec, *network, report);
+    scenarios::applySignalOverrides(spec, *network, report);
     if (report.hasErrors()) {
         return nullptr;
     }

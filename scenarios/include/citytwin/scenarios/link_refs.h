@@ -10,7 +10,7 @@
 #include "citytwin/sim/city_model.h"
 #include "citytwin/sim/spatial_index.h"
 
-namespace ct::cli {
+namespace ct::scenarios {
 
 class LinkResolver {
 public:
@@ -41,4 +41,4 @@ struct CsvTrip {
 std::vector<CsvTrip> readTripsCsv(const std::string& path, const LinkResolver& links, double clockStart,
                                   DiagnosticReport& report);
 
-}  // namespace ct::cli
+}  // namespace ct::scenarios

@@ -1,4 +1,4 @@
-#include "link_refs.h"
+#include "citytwin/scenarios/link_refs.h"
 
 #include <charconv>
 #include <fstream>
@@ -7,7 +7,7 @@
 
 #include "citytwin/scenarios/scenario.h"
 
-namespace ct::cli {
+namespace ct::scenarios {
 
 LinkResolver::LinkResolver(const CityModel& city)
     : m_city(city),
@@ -166,4 +166,4 @@ std::vector<CsvTrip> readTripsCsv(const std::string& path, const LinkResolver& l
     return trips;
 }
 
-}  // namespace ct::cli
+}  // namespace ct::scenarios
