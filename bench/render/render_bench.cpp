@@ -80,6 +80,7 @@ struct Args {
     bool labels = true;
     bool layerCosts = true;
     bool trace = false;
+    int maxTilesPerSide = ct::render::SceneOptions{}.maxTilesPerSide;
     std::string pngDir;
     std::string csvPath;
 };
@@ -90,7 +91,7 @@ void usage() {
         "overview,street]\n"
         "                             [--frames N] [--warmup N] [--size WxH] [--facility-every N]\n"
         "                             [--no-labels] [--no-layer-costs] [--trace] [--window] [--png DIR]\n"
-        "                             [--csv FILE]\n"
+        "                             [--tiles N] [--csv FILE]\n"
         "Renders synthetic cities offscreen (a GLX pbuffer: run it under xvfb-run -a when there is no\n"
         "display) and prints ms per frame, draw calls, triangles, build times and memory.\n"
         "  --quick             buildings 5000, vehicles 1000,10000, overview only, 2 + 8 frames\n"
@@ -107,6 +108,8 @@ void usage() {
         "  --trace             print every frame's time\n"
         "  --window            render into a window instead of a pbuffer\n"
         "  --png DIR           save the last frame of each case as PNG\n"
+        "  --tiles N           buildings and roads in at most N x N tiles (SceneOptions::maxTilesPerSide,\n"
+        "                      default 8; 1 = one mesh per layer, the layout before tiling)\n"
         "  --csv FILE          also write the results as CSV");
 }
 
@@ -176,6 +179,8 @@ bool parseArgs(int argc, char** argv, Args& a) {
             a.window = true;
         } else if (arg == "--png") {
             a.pngDir = value();
+        } else if (arg == "--tiles") {
+            a.maxTilesPerSide = std::max(1, std::stoi(value()));
         } else if (arg == "--csv") {
             a.csvPath = value();
         } else if (arg == "--help" || arg == "-h") {
@@ -447,9 +452,10 @@ struct CaseResult {
     std::uint64_t glCallsMin = 0;
     std::uint64_t glCallsMax = 0;
     std::uint64_t instances = 0;
-    double osgDraws = 0.0;      // primitive sets after culling (OSG's scene stats)
-    double osgDrawables = 0.0;  // drawables after culling
-    std::size_t triangles = 0;
+    double osgDraws = 0.0;        // primitive sets after culling (OSG's scene stats)
+    double osgDrawables = 0.0;    // drawables after culling
+    std::size_t triangles = 0;    // in the scene (static, all layers, 10 per vehicle)
+    double trianglesDrawn = 0.0;  // after culling (OSG's scene stats, 10 per vehicle)
     double rssMb = 0.0;
 };
 
@@ -517,18 +523,18 @@ void printCases(const std::vector<CaseResult>& cases) {
         "calls, uploads and vertex work, raster = the glFinish wait)\n");
     std::printf(
         "| buildings | vehicles | view | ms/frame | median | p95 | CPU ms | update | cull | draw | raster |"
-        " GL draw calls | OSG draws | triangles | RSS MB |\n");
-    std::printf("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        " GL draw calls | OSG draws | triangles | drawn | RSS MB |\n");
+    std::printf("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const CaseResult& c : cases) {
         const std::string calls = c.glCallsMin == c.glCallsMax
                                       ? std::to_string(c.glCallsMin)
                                       : std::to_string(c.glCallsMin) + "-" + std::to_string(c.glCallsMax);
         std::printf(
             "| %d | %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.0f | %.2fM | "
-            "%.0f |\n",
+            "%.2fM | %.0f |\n",
             c.buildings, c.vehicles, c.view.c_str(), c.meanMs, c.medianMs, c.p95Ms, c.cpuMs, c.updateMs,
             c.cullMs, c.drawMs, c.finishMs, calls.c_str(), c.osgDraws, static_cast<double>(c.triangles) / 1e6,
-            c.rssMb);
+            c.trianglesDrawn / 1e6, c.rssMb);
     }
 }
 
@@ -537,14 +543,15 @@ void writeCsv(const std::string& path, const std::vector<CaseResult>& cases) {
     out << "buildings,vehicles,view,ms_mean,ms_median,ms_p95,cpu_ms,update_ms,cull_ms,draw_ms,raster_ms,gl_"
            "draw_"
            "calls,"
-           "gl_draw_calls_min,gl_draw_calls_max,gl_instances,osg_primitive_sets,osg_drawables,triangles,rss_"
-           "mb\n";
+           "gl_draw_calls_min,gl_draw_calls_max,gl_instances,osg_primitive_sets,osg_drawables,triangles,"
+           "triangles_"
+           "drawn,rss_mb\n";
     for (const CaseResult& c : cases) {
         out << c.buildings << ',' << c.vehicles << ',' << c.view << ',' << c.meanMs << ',' << c.medianMs
             << ',' << c.p95Ms << ',' << c.cpuMs << ',' << c.updateMs << ',' << c.cullMs << ',' << c.drawMs
             << ',' << c.finishMs << ',' << c.glCalls << ',' << c.glCallsMin << ',' << c.glCallsMax << ','
             << c.instances << ',' << c.osgDraws << ',' << c.osgDrawables << ',' << c.triangles << ','
-            << c.rssMb << '\n';
+            << c.trianglesDrawn << ',' << c.rssMb << '\n';
     }
 }
 
@@ -573,6 +580,7 @@ SceneInfo benchCity(const Args& args, int buildingCount, osgViewer::Viewer& view
     t0 = Clock::now();
     ct::render::SceneOptions sceneOptions;
     sceneOptions.drawLabels = args.labels;
+    sceneOptions.maxTilesPerSide = args.maxTilesPerSide;
     ct::render::SceneBuild scene = ct::render::buildCityScene(city, sceneOptions);
     info.sceneMs = msSince(t0);
 
@@ -644,6 +652,7 @@ SceneInfo benchCity(const Args& args, int buildingCount, osgViewer::Viewer& view
             std::vector<double> glCalls;
             std::vector<double> osgDraws;
             std::vector<double> osgDrawables;
+            std::vector<double> trianglesDrawn;
             r.glCallsMin = UINT64_MAX;
             const int total = args.warmup + args.frames;
             for (int k = 0; k < total; ++k) {
@@ -704,6 +713,7 @@ SceneInfo benchCity(const Args& args, int buildingCount, osgViewer::Viewer& view
                 r.instances = counts.instances;
                 osgDraws.push_back(attribute(*stats, fn, "Visible number of PrimitiveSets"));
                 osgDrawables.push_back(attribute(*stats, fn, "Visible number of drawables"));
+                trianglesDrawn.push_back(attribute(*stats, fn, "Visible number of GL_TRIANGLES"));
             }
             r.meanMs = mean(frameMs);
             r.medianMs = percentile(frameMs, 0.5);
@@ -719,14 +729,19 @@ SceneInfo benchCity(const Args& args, int buildingCount, osgViewer::Viewer& view
             const ct::render::SceneStats all = ct::render::collectSceneStats(*top);
             const std::size_t box = ct::render::collectSceneStats(*vehicles.node()).triangles;
             r.triangles = all.triangles + box * (static_cast<std::size_t>(vehicleCount) - 1);
+            // OSG counts the instanced vehicle draw as one box; the vehicles are never culled.
+            r.trianglesDrawn =
+                mean(trianglesDrawn) + static_cast<double>(box) * (static_cast<double>(vehicleCount) - 1.0);
             r.rssMb = static_cast<double>(procStatusKb("VmRSS")) / 1024.0;
             cases.push_back(r);
             std::printf(
                 "  %6d vehicles, %-8s: %8.1f ms/frame (p95 %8.1f; update %.1f, cull %.1f, draw %.1f, "
-                "raster %.1f), %llu-%llu GL draw calls, %.0f OSG draws, %.2fM triangles, RSS %.0f MB\n",
+                "raster %.1f), %llu-%llu GL draw calls, %.0f OSG draws, %.2fM triangles (%.2fM drawn), RSS "
+                "%.0f "
+                "MB\n",
                 vehicleCount, view.c_str(), r.meanMs, r.p95Ms, r.updateMs, r.cullMs, r.drawMs, r.finishMs,
                 static_cast<unsigned long long>(r.glCallsMin), static_cast<unsigned long long>(r.glCallsMax),
-                r.osgDraws, static_cast<double>(r.triangles) / 1e6, r.rssMb);
+                r.osgDraws, static_cast<double>(r.triangles) / 1e6, r.trianglesDrawn / 1e6, r.rssMb);
             std::fflush(stdout);
             if (finish->image) {
                 const std::string file = args.pngDir + "/b" + std::to_string(buildingCount) + "_v" +

@@ -1,11 +1,15 @@
-// Buildings: footprints extruded to their height with flat roofs, all in one merged mesh
-// coloured per vertex by use, so a city of any size costs one draw call.
+// Buildings: footprints extruded to their height with flat roofs, merged into one mesh per tile
+// of the city's grid and coloured per vertex by use, so a city of any size costs at most one
+// draw call per tile, and a close view only draws the tiles it sees.
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <osg/Geode>
+#include <osg/Group>
 
 #include "citytwin/render/triangulate.h"
 #include "layers.h"
@@ -63,13 +67,14 @@ osg::Vec4 shade(const osg::Vec4& c, float f) {
 }  // namespace
 
 osg::ref_ptr<osg::Node> buildBuildingLayer(const CityModel& city, const Ground& ground, const SceneOptions&,
-                                           PickTables* pick) {
+                                           const TileGrid& grid, PickTables* pick) {
     const Buildings& bs = city.buildings;
     // Tolerate columns of unequal length (a model that skipped finish()): draw what is complete.
     const std::size_t count =
         std::min({bs.ringOffset.empty() ? 0 : bs.ringOffset.size() - 1, bs.height.size(), bs.use.size()});
 
-    MeshBuffer mesh;
+    std::vector<MeshBuffer> meshes(static_cast<std::size_t>(grid.count()));
+    std::vector<PickTables::Table> tables(meshes.size());
     for (std::size_t i = 0; i < count; ++i) {
         const std::span<const Vec2> ring = bs.footprint(BuildingId(static_cast<std::uint32_t>(i)));
         if (ring.size() < 3) {
@@ -85,24 +90,32 @@ osg::ref_ptr<osg::Node> buildBuildingLayer(const CityModel& city, const Ground& 
         }
         const double h = std::isfinite(bs.height[i]) && bs.height[i] > 0.0f ? bs.height[i] : kMinHeight;
         const osg::Vec4 color = toVec4(buildingColor(bs.use[i]));
-        if (pick != nullptr) {
-            pick->buildingFirst.push_back(mesh.triangleCount());
-            pick->buildingId.push_back(static_cast<std::uint32_t>(i));
-        }
+        const auto tile = static_cast<std::size_t>(grid.index(centre));
+        MeshBuffer& mesh = meshes[tile];
+        tables[tile].first.push_back(mesh.triangleCount());
+        tables[tile].item.push_back(static_cast<std::uint32_t>(i));
         // Roofs a touch lighter than walls: reads better from above.
         addBuilding(mesh, ring, bottom - 0.5, base + h, color, shade(color, 1.06f));
     }
 
-    osg::ref_ptr<osg::Geode> geode = new osg::Geode;
-    geode->setName("buildings");
-    if (!mesh.empty()) {
-        osg::ref_ptr<osg::Geometry> geom = mesh.finish("buildings");
+    osg::ref_ptr<osg::Group> group = new osg::Group;
+    group->setName("buildings");
+    for (std::size_t t = 0; t < meshes.size(); ++t) {
+        if (meshes[t].empty()) {
+            continue;
+        }
+        osg::ref_ptr<osg::Geode> geode = new osg::Geode;
+        geode->setName("buildings tile " + std::to_string(t % static_cast<std::size_t>(grid.nx)) + "," +
+                       std::to_string(t / static_cast<std::size_t>(grid.nx)));
+        osg::ref_ptr<osg::Geometry> geom = meshes[t].finish("buildings");
         geode->addDrawable(geom.get());
+        group->addChild(geode.get());
         if (pick != nullptr) {
-            pick->buildings = geom.get();
+            tables[t].drawable = geom.get();
+            pick->buildings.push_back(std::move(tables[t]));
         }
     }
-    return geode;
+    return group;
 }
 
 }  // namespace ct::render::detail

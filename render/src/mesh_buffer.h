@@ -1,7 +1,8 @@
 #pragma once
 // Private: accumulates triangles with per-vertex normals and colours into one osg::Geometry.
-// Every layer of the city scene is one or a few of these, so the number of draw calls stays
-// fixed however many buildings or roads a city has.
+// Every layer of the city scene is one or a few of these (buildings and roads one per tile of
+// a capped grid), so the number of draw calls stays bounded however many buildings or roads a
+// city has.
 
 #include <cstdint>
 #include <string>

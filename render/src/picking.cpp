@@ -68,14 +68,14 @@ ScenePick pickScene(const SceneBuild& scene, const CityModel& city, osg::Camera&
     for (const osgUtil::LineSegmentIntersector::Intersection& hit : ray->getIntersections()) {
         const osg::Drawable* d = hit.drawable.get();
         const osg::Vec3d point = hit.getWorldIntersectPoint();
-        if (d == t.buildings && t.buildings != nullptr) {
-            if (auto k = owner(t.buildingFirst, hit.primitiveIndex)) {
+        if (const PickTables::Table* b = PickTables::find(t.buildings, d)) {
+            if (auto k = owner(b->first, hit.primitiveIndex)) {
                 out.kind = PickKind::Building;
-                out.id = t.buildingId[*k];
+                out.id = b->item[*k];
             }
-        } else if (d == t.roads && t.roads != nullptr) {
-            if (auto k = owner(t.roadFirst, hit.primitiveIndex)) {
-                const std::uint32_t item = t.roadItem[*k];
+        } else if (const PickTables::Table* r = PickTables::find(t.roads, d)) {
+            if (auto k = owner(r->first, hit.primitiveIndex)) {
+                const std::uint32_t item = r->item[*k];
                 if ((item & PickTables::kJunctionBit) != 0) {
                     out.kind = PickKind::Junction;
                     out.id = item & ~PickTables::kJunctionBit;

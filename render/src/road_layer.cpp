@@ -1,11 +1,16 @@
-// Roads as flat ribbons of their lane width, following the terrain, with round junctions.
+// Roads as flat ribbons of their lane width, following the terrain, with round junctions;
+// one merged mesh per tile of the city's grid (a ribbon in the tile of its midpoint, a
+// junction in the tile of its node), so that close views draw only the tiles they see.
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <osg/Geode>
+#include <osg/Group>
 
 #include "layers.h"
 #include "mesh_buffer.h"
@@ -141,12 +146,29 @@ void addDisc(MeshBuffer& mesh, const Ground& ground, Vec2 c, double lift, double
     }
 }
 
+/// The point halfway along a polyline (its first point when it has no length).
+Vec2 halfway(std::span<const Vec2> shape) {
+    if (shape.empty()) {
+        return {};
+    }
+    double left = 0.5 * polylineLength(shape);
+    for (std::size_t i = 0; i + 1 < shape.size(); ++i) {
+        const double len = distance(shape[i], shape[i + 1]);
+        if (len > 0.0 && left <= len) {
+            return shape[i] + (shape[i + 1] - shape[i]) * (left / len);
+        }
+        left -= len;
+    }
+    return shape.back();
+}
+
 }  // namespace
 
 osg::ref_ptr<osg::Node> buildRoadLayer(const CityModel& city, const Ground& ground,
-                                       const SceneOptions& options, PickTables* pick) {
+                                       const SceneOptions& options, const TileGrid& grid, PickTables* pick) {
     const RoadNetwork& net = city.roads;
-    MeshBuffer mesh;
+    std::vector<MeshBuffer> meshes(static_cast<std::size_t>(grid.count()));
+    std::vector<PickTables::Table> tables(meshes.size());
     const double step = ground.spacing();  // follow the terrain mesh; 0 = no resampling
 
     // Per node: the widest road touching it and its class, for the junction discs.
@@ -166,10 +188,10 @@ osg::ref_ptr<osg::Node> buildRoadLayer(const CityModel& city, const Ground& grou
         const bool bridge = net.hasFlag(link, link_flags::kBridge);
         const Polyline3 line =
             resample(net.shape(link), ground, step, bridge, options.roadLift + classLift(cls));
-        if (pick != nullptr) {
-            pick->roadFirst.push_back(mesh.triangleCount());
-            pick->roadItem.push_back(li);
-        }
+        const auto tile = static_cast<std::size_t>(grid.index(halfway(net.shape(link))));
+        MeshBuffer& mesh = meshes[tile];
+        tables[tile].first.push_back(mesh.triangleCount());
+        tables[tile].item.push_back(li);
         addRibbon(mesh, line, hw, bridge ? nullptr : &ground, options.roadLift + classLift(cls),
                   toVec4(roadColor(cls)));
 
@@ -193,23 +215,31 @@ osg::ref_ptr<osg::Node> buildRoadLayer(const CityModel& city, const Ground& grou
             continue;
         }
         const Vec2 p = net.nodePos[n];
-        if (pick != nullptr) {
-            pick->roadFirst.push_back(mesh.triangleCount());
-            pick->roadItem.push_back(PickTables::kJunctionBit | static_cast<std::uint32_t>(n));
-        }
+        const auto tile = static_cast<std::size_t>(grid.index(p));
+        MeshBuffer& mesh = meshes[tile];
+        tables[tile].first.push_back(mesh.triangleCount());
+        tables[tile].item.push_back(PickTables::kJunctionBit | static_cast<std::uint32_t>(n));
         addDisc(mesh, ground, p, options.roadLift - 0.05, nodeRadius[n], toVec4(roadColor(nodeClass[n])));
     }
 
-    osg::ref_ptr<osg::Geode> geode = new osg::Geode;
-    geode->setName("roads");
-    if (!mesh.empty()) {
-        osg::ref_ptr<osg::Geometry> geom = mesh.finish("roads");
+    osg::ref_ptr<osg::Group> group = new osg::Group;
+    group->setName("roads");
+    for (std::size_t t = 0; t < meshes.size(); ++t) {
+        if (meshes[t].empty()) {
+            continue;
+        }
+        osg::ref_ptr<osg::Geode> geode = new osg::Geode;
+        geode->setName("roads tile " + std::to_string(t % static_cast<std::size_t>(grid.nx)) + "," +
+                       std::to_string(t / static_cast<std::size_t>(grid.nx)));
+        osg::ref_ptr<osg::Geometry> geom = meshes[t].finish("roads");
         geode->addDrawable(geom.get());
+        group->addChild(geode.get());
         if (pick != nullptr) {
-            pick->roads = geom.get();
+            tables[t].drawable = geom.get();
+            pick->roads.push_back(std::move(tables[t]));
         }
     }
-    return geode;
+    return group;
 }
 
 }  // namespace ct::render::detail

@@ -151,8 +151,9 @@ SceneBuild buildCityScene(const CityModel& city, const SceneOptions& options) {
     addLighting(*root);
     root->addChild(detail::buildTerrainLayer(city, ground, options));
     root->addChild(detail::buildAreaLayer(city, ground, options));
-    root->addChild(detail::buildRoadLayer(city, ground, options, &out.pick));
-    root->addChild(detail::buildBuildingLayer(city, ground, options, &out.pick));
+    const detail::TileGrid grid = detail::TileGrid::ofCity(city, options);
+    root->addChild(detail::buildRoadLayer(city, ground, options, grid, &out.pick));
+    root->addChild(detail::buildBuildingLayer(city, ground, options, grid, &out.pick));
     root->addChild(detail::buildFacilityLayer(city, ground, options));
 
     out.root = root;

@@ -1,17 +1,24 @@
 // Tests of the city scene builder (no display needed): draw calls that do not grow with the
-// city, triangulation, road drawing rules and the framing of the home view.
+// city, tiles that OSG culls outside the view, triangulation, road drawing rules and the
+// framing of the home view.
 
 #include <QtTest>
 
 #include <cmath>
+#include <functional>
+#include <set>
 
 #include <osg/Geode>
 #include <osg/Geometry>
 #include <osg/Group>
 #include <osg/KdTree>
 #include <osg/Matrixd>
+#include <osg/Viewport>
+#include <osgUtil/CullVisitor>
 #include <osgUtil/IntersectionVisitor>
 #include <osgUtil/LineSegmentIntersector>
+#include <osgUtil/RenderStage>
+#include <osgUtil/StateGraph>
 
 #include "citytwin/render/scene_builder.h"
 #include "citytwin/render/triangulate.h"
@@ -37,6 +44,68 @@ const osg::Geometry* findGeometry(const osg::Node* node, const std::string& name
     return nullptr;
 }
 
+/// Every geometry named `name` under `root` (a layer drawn in tiles has one per tile).
+void findGeometries(const osg::Node* node, const std::string& name, std::vector<const osg::Geometry*>& out) {
+    if (const osg::Geometry* g = dynamic_cast<const osg::Geometry*>(node)) {
+        if (g->getName() == name) {
+            out.push_back(g);
+        }
+    } else if (const osg::Group* group = node->asGroup()) {
+        for (unsigned i = 0; i < group->getNumChildren(); ++i) {
+            findGeometries(group->getChild(i), name, out);
+        }
+    }
+}
+
+/// Indices of all the geometries named `name` (three per triangle).
+std::size_t indexCount(const osg::Node* root, const std::string& name) {
+    std::vector<const osg::Geometry*> geoms;
+    findGeometries(root, name, geoms);
+    std::size_t n = 0;
+    for (const osg::Geometry* g : geoms) {
+        n += g->getPrimitiveSet(0)->getNumIndices();
+    }
+    return n;
+}
+
+/// The drawables OSG's cull traversal keeps for a camera (view and projection matrices, a
+/// viewport of w x h pixels), as osgViewer's renderer would draw them: frustum and
+/// small-feature culling with the default cull settings, no graphics context needed.
+std::set<const osg::Drawable*> drawablesAfterCulling(osg::Node& root, const osg::Matrixd& view,
+                                                     const osg::Matrixd& projection, int w, int h) {
+    osg::ref_ptr<osgUtil::CullVisitor> cv = new osgUtil::CullVisitor;
+    osg::ref_ptr<osgUtil::StateGraph> graph = new osgUtil::StateGraph;
+    osg::ref_ptr<osgUtil::RenderStage> stage = new osgUtil::RenderStage;
+    osg::ref_ptr<osg::Viewport> viewport = new osg::Viewport(0, 0, w, h);
+    stage->setViewport(viewport.get());
+    cv->setStateGraph(graph.get());
+    cv->setRenderStage(stage.get());
+    cv->pushViewport(viewport.get());
+    cv->pushProjectionMatrix(new osg::RefMatrix(projection));
+    cv->pushModelViewMatrix(new osg::RefMatrix(view), osg::Transform::ABSOLUTE_RF);
+    root.accept(*cv);
+    cv->popModelViewMatrix();
+    cv->popProjectionMatrix();
+    cv->popViewport();
+    std::set<const osg::Drawable*> out;
+    std::function<void(const osgUtil::StateGraph&)> walk = [&](const osgUtil::StateGraph& g) {
+        for (const auto& leaf : g._leaves) {
+            out.insert(leaf->_drawable.get());
+        }
+        for (const auto& [stateSet, child] : g._children) {
+            walk(*child);
+        }
+    };
+    walk(*graph);
+    return out;
+}
+
+/// Whether a point lies inside the view (in front of the camera, within the frustum's sides).
+bool inView(const osg::Vec3d& p, const osg::Matrixd& viewProjection) {
+    const osg::Vec4d c = osg::Vec4d(p, 1.0) * viewProjection;
+    return c.w() > 0.0 && std::abs(c.x()) <= c.w() && std::abs(c.y()) <= c.w();
+}
+
 std::size_t vertexCount(const osg::Geometry* g) {
     return g != nullptr && g->getVertexArray() != nullptr ? g->getVertexArray()->getNumElements() : 0;
 }
@@ -59,6 +128,7 @@ class TestRenderScene : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void drawCallsDoNotGrowWithBuildings();
+    void tilesOutsideTheViewAreCulled();
     void everyBuildingIsDrawn();
     void twoWayRoadDrawnOnce();
     void triangulatesConvexAndConcaveRings_data();
@@ -72,24 +142,36 @@ private Q_SLOTS:
 };
 
 void TestRenderScene::drawCallsDoNotGrowWithBuildings() {
+    // Buildings and roads are drawn in tiles of at least SceneOptions::tileSize (500 m), at most
+    // 8 x 8 per layer. A small town is one tile: terrain, areas, roads, buildings are one draw
+    // call each, then a pin and a label per facility.
     const CityModel small = test::makeSyntheticCity({.buildings = 100});
-    const CityModel large = test::makeSyntheticCity({.buildings = 2000});
     QCOMPARE(small.buildings.count(), std::size_t{100});
-    QCOMPARE(large.buildings.count(), std::size_t{2000});
-
     const render::SceneBuild a = render::buildCityScene(small);
-    const render::SceneBuild b = render::buildCityScene(large);
-    QVERIFY(a.stats.geometries > 0);
-    QCOMPARE(b.stats.geometries, a.stats.geometries);
-    QCOMPARE(b.stats.drawCalls, a.stats.drawCalls);
-    QCOMPARE(b.stats.labels, a.stats.labels);
-    // The geometry itself does grow: 20x the buildings, 20x the building triangles.
-    const unsigned ia = findGeometry(a.root.get(), "buildings")->getPrimitiveSet(0)->getNumIndices();
-    const unsigned ib = findGeometry(b.root.get(), "buildings")->getPrimitiveSet(0)->getNumIndices();
-    QCOMPARE(ib, ia * 20);
-    // Terrain, areas, roads, buildings: one draw call each; then a pin and a label per facility.
     QCOMPARE(a.stats.labels, small.facilities.count());
     QCOMPARE(a.stats.drawCalls, 4 + 2 * small.facilities.count());
+
+    // Larger towns get more tiles until the cap: 1,600 and 6,400 buildings (1 and 2 km square)
+    // with tiles of at least 100 m both reach 8 x 8 tiles, so both draw 64 + 64 calls for the
+    // roads and buildings, whatever their size. The geometry itself does grow: 4x the
+    // buildings, 4x the building triangles.
+    render::SceneOptions tiled;
+    tiled.tileSize = 100.0;
+    const CityModel mid = test::makeSyntheticCity({.buildings = 1600, .terrain = false});
+    const CityModel large = test::makeSyntheticCity({.buildings = 6400, .terrain = false});
+    const render::SceneBuild b = render::buildCityScene(mid, tiled);
+    const render::SceneBuild c = render::buildCityScene(large, tiled);
+    QCOMPARE(b.pick.buildings.size(), std::size_t{64});
+    QCOMPARE(b.pick.roads.size(), std::size_t{64});
+    QCOMPARE(c.stats.geometries, b.stats.geometries);
+    QCOMPARE(c.stats.drawCalls, b.stats.drawCalls);
+    QCOMPARE(c.stats.labels, b.stats.labels);
+    QCOMPARE(b.stats.drawCalls, 2 + 64 + 64 + 2 * mid.facilities.count());
+    QCOMPARE(indexCount(c.root.get(), "buildings"), indexCount(b.root.get(), "buildings") * 4);
+    // With the default tile size the 2 km town is 4 x 4 tiles, under the bound of 8 x 8.
+    const render::SceneBuild d = render::buildCityScene(large);
+    QCOMPARE(d.pick.buildings.size(), std::size_t{16});
+    QVERIFY(d.stats.drawCalls <= 2 + 2 * 64 + 2 * large.facilities.count());
     // Many facilities: the first 24 get a pin and a label, the rest share one mesh of markers,
     // so the draw calls stop growing (200 and 400 facilities draw the same).
     const CityModel many = test::makeSyntheticCity({.buildings = 400, .terrain = false, .facilities = 200});
@@ -101,6 +183,88 @@ void TestRenderScene::drawCallsDoNotGrowWithBuildings() {
     QVERIFY(findGeometry(m2.root.get(), "facility markers") != nullptr);
 }
 
+void TestRenderScene::tilesOutsideTheViewAreCulled() {
+    // A town of 6,400 buildings, 2 km square, in 4 x 4 tiles of 500 m. A close view of its
+    // south-west corner, as OSG culls it for drawing: the far tiles are culled, and every
+    // building and road in view lies in a tile that is drawn.
+    const CityModel city = test::makeSyntheticCity({.buildings = 6400, .terrain = false, .facilities = 0});
+    const render::SceneBuild scene = render::buildCityScene(city);
+    QCOMPARE(scene.pick.buildings.size(), std::size_t{16});
+    const int w = 1280;
+    const int h = 720;
+    const osg::Matrixd view = osg::Matrixd::lookAt(osg::Vec3d(-50.0, -50.0, 250.0),
+                                                   osg::Vec3d(200.0, 200.0, 0.0), osg::Vec3d(0.0, 0.0, 1.0));
+    const osg::Matrixd projection = osg::Matrixd::perspective(30.0, double(w) / h, 1.0, 1e5);
+    const std::set<const osg::Drawable*> drawn = drawablesAfterCulling(*scene.root, view, projection, w, h);
+
+    auto triangles = [](const render::PickTables::Table& t) {
+        return t.drawable->asGeometry()->getPrimitiveSet(0)->getNumIndices() / 3;
+    };
+    std::size_t tiles = 0;
+    std::size_t tilesDrawn = 0;
+    std::size_t total = 0;
+    std::size_t kept = 0;
+    for (const auto* tables : {&scene.pick.buildings, &scene.pick.roads}) {
+        for (const render::PickTables::Table& t : *tables) {
+            ++tiles;
+            total += triangles(t);
+            if (drawn.count(t.drawable) != 0) {
+                ++tilesDrawn;
+                kept += triangles(t);
+            }
+        }
+    }
+    qInfo("%zu of %zu building and road tiles drawn, %zu of %zu triangles (%.1f%%)", tilesDrawn, tiles, kept,
+          total, 100.0 * double(kept) / double(total));
+    QVERIFY(tilesDrawn > 0);
+    QVERIFY(tilesDrawn * 2 <= tiles);
+    QVERIFY(kept * 10 < total * 3);  // under 30 % of the triangles
+
+    // Every building with a corner in view (at its foot or its roof) is in a drawn tile.
+    const osg::Matrixd vp = view * projection;
+    std::size_t buildingsInView = 0;
+    for (const render::PickTables::Table& t : scene.pick.buildings) {
+        for (const std::uint32_t b : t.item) {
+            bool visible = false;
+            for (const Vec2& p : city.buildings.footprint(BuildingId(b))) {
+                for (const double z : {0.0, double(city.buildings.height[b])}) {
+                    visible = visible || inView(osg::Vec3d(p.x, p.y, z), vp);
+                }
+            }
+            if (visible) {
+                ++buildingsInView;
+                QVERIFY2(drawn.count(t.drawable) != 0,
+                         qPrintable(QStringLiteral("building %1 in view, its tile "
+                                                   "culled")
+                                        .arg(b)));
+            }
+        }
+    }
+    // Every road with a point of its centre line in view too.
+    for (const render::PickTables::Table& t : scene.pick.roads) {
+        for (const std::uint32_t item : t.item) {
+            if ((item & render::PickTables::kJunctionBit) != 0) {
+                const Vec2 p = city.roads.nodePos[item & ~render::PickTables::kJunctionBit];
+                QVERIFY(!inView(osg::Vec3d(p.x, p.y, 0.0), vp) || drawn.count(t.drawable) != 0);
+                continue;
+            }
+            for (const Vec2& p : city.roads.shape(LinkId(item))) {
+                QVERIFY(!inView(osg::Vec3d(p.x, p.y, 0.0), vp) || drawn.count(t.drawable) != 0);
+            }
+        }
+    }
+    qInfo("%zu buildings in view", buildingsInView);
+    QVERIFY(buildingsInView > 100);
+    QVERIFY(buildingsInView < city.buildings.count() / 4);
+
+    // The overview (home view) of the same town draws every tile.
+    const osg::Matrixd homeView = osg::Matrixd::lookAt(scene.home.eye, scene.home.center, scene.home.up);
+    const std::set<const osg::Drawable*> all = drawablesAfterCulling(*scene.root, homeView, projection, w, h);
+    for (const render::PickTables::Table& t : scene.pick.buildings) {
+        QVERIFY(all.count(t.drawable) != 0);
+    }
+}
+
 void TestRenderScene::everyBuildingIsDrawn() {
     // A box building without terrain: 4 walls x 4 vertices + 4 roof vertices, 8 + 2 triangles.
     const CityModel city =
@@ -108,6 +272,7 @@ void TestRenderScene::everyBuildingIsDrawn() {
     const render::SceneBuild scene = render::buildCityScene(city);
     const osg::Geometry* buildings = findGeometry(scene.root.get(), "buildings");
     QVERIFY(buildings != nullptr);
+    QCOMPARE(scene.pick.buildings.size(), std::size_t{1});  // a small town: one tile
     QCOMPARE(vertexCount(buildings), std::size_t{37 * 20});
     QCOMPARE(buildings->getPrimitiveSet(0)->getNumIndices(), 37u * 10u * 3u);
     QVERIFY(!buildings->getUseDisplayList());

@@ -254,9 +254,9 @@ void TestTrafficLayers::linkOverlayTakesColours() {
 void TestTrafficLayers::pickingFindsBuildingsAndLinks() {
     const CityModel city = test::makeSyntheticCity({.buildings = 64, .terrain = false});
     const render::SceneBuild scene = render::buildCityScene(city);
-    QCOMPARE(scene.pick.buildingId.size(), city.buildings.count());
-    QVERIFY(scene.pick.buildings != nullptr);
-    QVERIFY(scene.pick.roads != nullptr);
+    QCOMPARE(render::PickTables::itemCount(scene.pick.buildings), city.buildings.count());
+    QVERIFY(!scene.pick.buildings.empty() && scene.pick.buildings.front().drawable != nullptr);
+    QVERIFY(!scene.pick.roads.empty() && scene.pick.roads.front().drawable != nullptr);
     osg::ref_ptr<osg::Group> root = new osg::Group;
     root->addChild(scene.root.get());
 

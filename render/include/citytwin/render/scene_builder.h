@@ -6,8 +6,11 @@
 /// to it. Building touches no OpenGL state, so it may run on any thread; the returned graph
 /// belongs to the caller and must be used by one rendering thread at a time.
 ///
-/// Draw calls do not grow with the size of the city: each layer is one merged geometry with
-/// per-vertex colours (only facility labels are one drawable each).
+/// Draw calls do not grow with the size of the city. Terrain and land use are one merged
+/// geometry each with per-vertex colours; buildings and roads are one merged geometry per tile
+/// of a fixed grid over the city (at most SceneOptions::maxTilesPerSide squared tiles per
+/// layer, 64 by default), so that OSG culls the tiles a view does not see; facilities are
+/// at most maxLabelledFacilities pins and labels plus one mesh of markers.
 
 #include <cstdint>
 #include <string>
@@ -38,6 +41,12 @@ struct SceneOptions {
     /// mesh of map-size pins without labels, so draw calls stop growing with the city.
     std::size_t maxLabelledFacilities = 24;
     std::string fontPath;  ///< TrueType font for labels; empty = DejaVu Sans if installed
+    /// Buildings and roads are cut into a grid of tiles over the city, one geometry (draw call)
+    /// each, so that views culled to a part of the city draw only that part. Tiles are at least
+    /// this wide (m; a city smaller than that is one tile) ...
+    double tileSize = 500.0;
+    /// ... and at most this many a side: a layer is at most maxTilesPerSide^2 draw calls.
+    int maxTilesPerSide = 8;
 };
 
 /// A camera placement: eye, the point looked at, and the up direction, in scene coordinates.
@@ -47,18 +56,44 @@ struct HomeView {
     osg::Vec3d up{0.0, 0.0, 1.0};
 };
 
-/// Which object each triangle of the pickable merged meshes belongs to, so that a ray hit
+/// Which object each triangle of the pickable meshes belongs to, so that a ray hit
 /// (drawable + triangle index, as osgUtil::LineSegmentIntersector reports it) names a building,
-/// a link or a junction. Ranges are sorted: object k owns the triangles from first[k] up to
-/// first[k+1] (or the end).
+/// a link or a junction. Buildings and roads are drawn in tiles, one drawable each, so there is
+/// one table per tile.
 struct PickTables {
-    const osg::Drawable* buildings = nullptr;  ///< the buildings' mesh, owned by the scene
-    std::vector<std::uint32_t> buildingFirst;  ///< first triangle of each drawn building
-    std::vector<std::uint32_t> buildingId;     ///< its BuildingId index
-    const osg::Drawable* roads = nullptr;      ///< the roads' mesh, owned by the scene
-    std::vector<std::uint32_t> roadFirst;      ///< first triangle of each ribbon or junction disc
-    std::vector<std::uint32_t> roadItem;       ///< a link index, or kJunctionBit | node index
+    /// The triangle ranges of one drawable: object k owns the triangles from first[k] up to
+    /// first[k+1] (or the end); first is sorted.
+    struct Table {
+        const osg::Drawable* drawable = nullptr;  ///< a tile's mesh, owned by the scene
+        std::vector<std::uint32_t> first;         ///< first triangle of each drawn object
+        /// buildings: its BuildingId index; roads: a link index, or kJunctionBit | node index
+        std::vector<std::uint32_t> item;
+    };
+    std::vector<Table> buildings;  ///< one per non-empty tile of the buildings
+    std::vector<Table> roads;      ///< one per non-empty tile of the roads (ribbons, junction discs)
     static constexpr std::uint32_t kJunctionBit = 0x80000000u;
+
+    /// The table of `drawable` in `tables`, or null (a linear search: a layer has at most a few
+    /// dozen tiles).
+    [[nodiscard]] static const Table* find(const std::vector<Table>& tables, const osg::Drawable* drawable) {
+        if (drawable == nullptr) {
+            return nullptr;
+        }
+        for (const Table& t : tables) {
+            if (t.drawable == drawable) {
+                return &t;
+            }
+        }
+        return nullptr;
+    }
+    /// How many objects the tables hold (e.g. the buildings drawn).
+    [[nodiscard]] static std::size_t itemCount(const std::vector<Table>& tables) {
+        std::size_t n = 0;
+        for (const Table& t : tables) {
+            n += t.item.size();
+        }
+        return n;
+    }
 };
 
 /// Node masks: the static scene is pickable; dynamic layers (vehicles, overlays, highlights)
