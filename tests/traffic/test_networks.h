@@ -69,6 +69,47 @@ inline RoadNetwork grid(int n, double spacing, int lanes, bool withSignals) {
     return b.build();
 }
 
+/// The crossing of two dual carriageways as OpenStreetMap maps it: a north-south and an
+/// east-west road, each two one-way carriageways `gap` m apart with `lanes` lanes, meeting at four
+/// signalised nodes (+-gap/2, +-gap/2) joined by `gap` m links; arms of `arm` m beyond, driving
+/// on the right: southbound at x = -gap/2, northbound at x = +gap/2, westbound at y = +gap/2,
+/// eastbound at y = -gap/2.
+inline RoadNetwork dualCarriagewayCrossing(double gap, double arm, int lanes, bool withSignals = true) {
+    RoadNetworkBuilder b;
+    const double h = 0.5 * gap;
+    const std::vector<std::vector<Vec2>> carriageways{
+        {{-h, arm}, {-h, h}, {-h, -h}, {-h, -arm}},  // southbound
+        {{h, -arm}, {h, -h}, {h, h}, {h, arm}},      // northbound
+        {{arm, h}, {h, h}, {-h, h}, {-arm, h}},      // westbound
+        {{-arm, -h}, {-h, -h}, {h, -h}, {arm, -h}},  // eastbound
+    };
+    for (const auto& pts : carriageways) {
+        WayInput w;
+        w.points = pts;
+        w.oneway = WayInput::Oneway::Forward;
+        w.lanesForward = lanes;
+        w.roadClass = RoadClass::Secondary;
+        w.speedMps = 13.89;
+        b.addWay(w);
+    }
+    if (withSignals) {
+        for (const Vec2 p : {Vec2{-h, h}, Vec2{h, h}, Vec2{-h, -h}, Vec2{h, -h}}) {
+            b.addSignal(p, 1.0);
+        }
+    }
+    return b.build();
+}
+
+/// The node at position p, or invalid.
+inline NodeId nodeAt(const RoadNetwork& r, Vec2 p) {
+    for (std::uint32_t n = 0; n < r.nodeCount(); ++n) {
+        if (distance(r.nodePos[n], p) < 1e-6) {
+            return NodeId{n};
+        }
+    }
+    return {};
+}
+
 /// The link from node position a to node position b, or invalid.
 inline LinkId linkBetween(const RoadNetwork& r, Vec2 a, Vec2 b) {
     for (std::uint32_t l = 0; l < r.linkCount(); ++l) {

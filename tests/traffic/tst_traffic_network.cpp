@@ -2,6 +2,7 @@
 // on junctions drawn by hand.
 #include <QtTest>
 
+#include <map>
 #include <set>
 
 #include "citytwin/traffic/traffic_network.h"
@@ -101,6 +102,118 @@ private slots:
         for (bool g : everGreen) {
             QVERIFY(g);  // every movement gets green in some phase
         }
+    }
+    void joinedSignalCluster() {
+        // Two divided roads cross at four signalised nodes joined by 8 m links (as OpenStreetMap
+        // maps a dual carriageway crossing): one cluster. Outer approaches (one per node, 2
+        // lanes each) form two phase groups, north-south and east-west, so the cycle is Webster's
+        // (1.5 x 2 x (3 + 2) + 5) / 0.2 = 100 s with 45 s green per group, the same at all four
+        // nodes. Connections from the 8 m inner links are never red.
+        const RoadNetwork r = test::dualCarriagewayCrossing(8.0, 200.0, 2);
+        const TrafficNetwork net = buildTrafficNetwork(r);
+        const NodeId nw = test::nodeAt(r, {-4, 4}), ne = test::nodeAt(r, {4, 4}),
+                     sw = test::nodeAt(r, {-4, -4}), se = test::nodeAt(r, {4, -4});
+        QVERIFY(nw.valid() && ne.valid() && sw.valid() && se.valid());
+        const std::uint32_t first = std::min({nw.index(), ne.index(), sw.index(), se.index()});
+        std::uint32_t clustered = 0;
+        for (std::uint32_t n = 0; n < r.nodeCount(); ++n) {
+            clustered += net.nodeSignalCluster[n] != UINT32_MAX ? 1 : 0;
+        }
+        QCOMPARE(clustered, 4u);
+        const std::vector<double> durations{45, 3, 2, 45, 3, 2};
+        // The phase group of each outer approach (the arm entering each node).
+        std::map<std::uint32_t, std::size_t> greenPhase;
+        for (const NodeId n : {nw, ne, sw, se}) {
+            QCOMPARE(net.nodeSignalCluster[n.index()], first);
+            QVERIFY(net.nodeControl[n.index()] == JunctionControl::Signal);
+            const SignalProgram& p = net.programs[net.nodeProgram[n.index()]];
+            QCOMPARE(p.phases.size(), durations.size());
+            QCOMPARE(p.offset, 0.0);
+            for (std::size_t k = 0; k < durations.size(); ++k) {
+                QCOMPARE(p.phases[k].duration, durations[k]);
+            }
+            const auto conns = net.connectionsOfNode(n);
+            QCOMPARE(conns.size(), std::size_t(4));  // outer: right + straight, inner: straight + left
+            int inner = 0;
+            for (std::size_t i = 0; i < conns.size(); ++i) {
+                const LinkId in = net.laneLink[net.connFrom[conns[i]].index()];
+                const bool isInner = r.linkLength[in.index()] < 10.0;
+                inner += isInner ? 1 : 0;
+                for (std::size_t k = 0; k < p.phases.size(); ++k) {
+                    const char st = p.phases[k].states[i];
+                    if (isInner) {
+                        // Never red; 'g' (yield) while the node's outer approach shows green or
+                        // yellow now or in the phase before, else 'G'.
+                        bool outerOpen = false;
+                        for (std::size_t j = 0; j < conns.size(); ++j) {
+                            const LinkId inJ = net.laneLink[net.connFrom[conns[j]].index()];
+                            for (const std::size_t ph : {k, (k + 5) % 6}) {
+                                const char o = p.phases[ph].states[j];
+                                outerOpen = outerOpen || (r.linkLength[inJ.index()] > 10.0 && o != 'r');
+                            }
+                        }
+                        QCOMPARE(st, outerOpen ? 'g' : 'G');
+                    } else if (st == 'G') {
+                        QVERIFY(k == 0 || k == 3);
+                        greenPhase[n.index()] = k;
+                    }
+                }
+            }
+            QCOMPARE(inner, 2);
+        }
+        // Opposite directions of the same road are green together, the two roads alternate.
+        QCOMPARE(greenPhase.size(), std::size_t(4));
+        QCOMPARE(greenPhase[nw.index()], greenPhase[se.index()]);  // southbound with northbound
+        QCOMPARE(greenPhase[ne.index()], greenPhase[sw.index()]);  // westbound with eastbound
+        QVERIFY(greenPhase[nw.index()] != greenPhase[ne.index()]);
+
+        // Without joining, each node runs a program of its own in which the inner approach is a
+        // phase group of its own: red for half the cycle.
+        NetworkBuildOptions separate;
+        separate.signalJoinDistance = 0.0;
+        const TrafficNetwork apart = buildTrafficNetwork(r, separate);
+        for (const NodeId n : {nw, ne, sw, se}) {
+            QCOMPARE(apart.nodeSignalCluster[n.index()], UINT32_MAX);
+            const auto conns = apart.connectionsOfNode(n);
+            const SignalProgram& p = apart.programs[apart.nodeProgram[n.index()]];
+            for (std::size_t i = 0; i < conns.size(); ++i) {
+                int red = 0;
+                for (const auto& ph : p.phases) {
+                    red += ph.states[i] == 'r' ? 1 : 0;
+                }
+                QVERIFY(red >= 3);
+            }
+        }
+    }
+    void signalsFarApartAreNotJoined() {
+        // A 4x4 grid with 200 m blocks: four signalised crosses, 200 m apart, none joined; their
+        // programs are exactly those of a build without joining.
+        const RoadNetwork r = test::grid(4, 200.0, 2, true);
+        const TrafficNetwork net = buildTrafficNetwork(r);
+        NetworkBuildOptions separate;
+        separate.signalJoinDistance = 0.0;
+        const TrafficNetwork apart = buildTrafficNetwork(r, separate);
+        QCOMPARE(net.programs.size(), std::size_t(4));
+        for (std::uint32_t n = 0; n < r.nodeCount(); ++n) {
+            QCOMPARE(net.nodeSignalCluster[n], UINT32_MAX);
+            QCOMPARE(net.nodeProgram[n], apart.nodeProgram[n]);
+        }
+        for (std::size_t p = 0; p < net.programs.size(); ++p) {
+            QCOMPARE(net.programs[p].phases.size(), apart.programs[p].phases.size());
+            for (std::size_t k = 0; k < net.programs[p].phases.size(); ++k) {
+                QCOMPARE(net.programs[p].phases[k].duration, apart.programs[p].phases[k].duration);
+                QCOMPARE(net.programs[p].phases[k].states, apart.programs[p].phases[k].states);
+            }
+        }
+        // Joined only below the distance: with 250 m the four crosses become one cluster.
+        NetworkBuildOptions wide;
+        wide.signalJoinDistance = 250.0;
+        const TrafficNetwork one = buildTrafficNetwork(r, wide);
+        int clustered = 0;
+        for (std::uint32_t n = 0; n < r.nodeCount(); ++n) {
+            clustered += one.nodeSignalCluster[n] != UINT32_MAX ? 1 : 0;
+        }
+        QCOMPARE(clustered, 4);
     }
     void priorityJunction() {
         // Without signals, a T-junction of a primary road and a residential street: the primary

@@ -163,15 +163,24 @@ void computeConflicts(TrafficNetwork& net) {
 
 namespace {
 
-/// Generates a fixed-time program for a signalised node: opposite approaches share a phase;
-/// through and right turns are protected, left turns permitted (yield to the opposite through
-/// traffic); green, yellow and all-red per phase; the cycle from Webster's formula, clamped.
-SignalProgram generateProgram(const RoadNetwork& r, const TrafficNetwork& net, NodeId node,
-                              const NetworkBuildOptions& o) {
-    const auto conns = net.connectionsOfNode(node);
+/// Generates fixed-time programs for signalised nodes that run as one controller: a single node,
+/// or a joined cluster (docs/traffic.md). The approaches from outside (every incoming link that
+/// is not `inner`) are grouped into phases: opposite approaches share a phase; through and right
+/// turns are protected, left turns permitted (yield to the opposite through traffic); green,
+/// yellow and all-red per phase; the cycle from Webster's formula, clamped. Connections from an
+/// inner link are never red: 'G' in a phase where no conflicting connection of their node shows
+/// G, g or y in that phase or the one before, else 'g'. Returns one program per node, in the
+/// order of `nodes`, all with the same phase durations (and offset 0).
+std::vector<SignalProgram> generatePrograms(const RoadNetwork& r, const TrafficNetwork& net,
+                                            const std::vector<NodeId>& nodes, const std::vector<char>& inner,
+                                            const NetworkBuildOptions& o) {
     std::vector<LinkId> approaches;
-    for (LinkId l : r.incoming(node)) {
-        approaches.push_back(l);
+    for (NodeId node : nodes) {
+        for (LinkId l : r.incoming(node)) {
+            if (inner.empty() || inner[l.index()] == 0) {
+                approaches.push_back(l);
+            }
+        }
     }
     // Group approaches into phases: each approach with the one most nearly opposite to it.
     std::vector<int> group(approaches.size(), -1);
@@ -219,39 +228,82 @@ SignalProgram generateProgram(const RoadNetwork& r, const TrafficNetwork& net, N
     const double green = std::max(10.0 * groups, cycle - lost);
     const double totalLanes = std::accumulate(lanes.begin(), lanes.end(), 0.0);
 
-    SignalProgram p;
+    std::vector<SignalProgram> out(nodes.size());
     for (int g = 0; g < groups; ++g) {
-        std::string st(conns.size(), 'r');
-        for (std::size_t k = 0; k < conns.size(); ++k) {
-            const std::uint32_t c = conns[k];
-            const LinkId in = net.laneLink[net.connFrom[c].index()];
-            const auto it = std::find(approaches.begin(), approaches.end(), in);
-            if (it == approaches.end() || group[static_cast<std::size_t>(it - approaches.begin())] != g) {
-                continue;
-            }
-            // Protected unless it crosses another movement that is green in the same phase.
-            bool yield = false;
-            for (std::uint32_t d : net.conflictsOf(c)) {
-                const LinkId inD = net.laneLink[net.connFrom[d].index()];
-                const auto jt = std::find(approaches.begin(), approaches.end(), inD);
-                if (jt != approaches.end() && group[static_cast<std::size_t>(jt - approaches.begin())] == g &&
-                    net.connDir[c] != TurnDirection::Straight && net.connDir[c] != TurnDirection::Right) {
-                    yield = true;
-                }
-            }
-            st[k] = yield ? 'g' : 'G';
-        }
         const double share = totalLanes > 0 ? lanes[static_cast<std::size_t>(g)] / totalLanes : 1.0 / groups;
         const double gTime = std::max(10.0, std::round(green * share));
-        p.phases.push_back({gTime, st});
-        std::string yellow = st;
-        for (char& ch : yellow) {
-            ch = (ch == 'G' || ch == 'g') ? 'y' : 'r';
+        for (std::size_t ni = 0; ni < nodes.size(); ++ni) {
+            const auto conns = net.connectionsOfNode(nodes[ni]);
+            std::string st(conns.size(), 'r');
+            for (std::size_t k = 0; k < conns.size(); ++k) {
+                const std::uint32_t c = conns[k];
+                const LinkId in = net.laneLink[net.connFrom[c].index()];
+                const auto it = std::find(approaches.begin(), approaches.end(), in);
+                if (it == approaches.end() || group[static_cast<std::size_t>(it - approaches.begin())] != g) {
+                    continue;
+                }
+                // Protected unless it crosses another movement that is green in the same phase.
+                bool yield = false;
+                for (std::uint32_t d : net.conflictsOf(c)) {
+                    const LinkId inD = net.laneLink[net.connFrom[d].index()];
+                    const auto jt = std::find(approaches.begin(), approaches.end(), inD);
+                    if (jt != approaches.end() &&
+                        group[static_cast<std::size_t>(jt - approaches.begin())] == g &&
+                        net.connDir[c] != TurnDirection::Straight && net.connDir[c] != TurnDirection::Right) {
+                        yield = true;
+                    }
+                }
+                st[k] = yield ? 'g' : 'G';
+            }
+            SignalProgram& p = out[ni];
+            p.phases.push_back({gTime, st});
+            std::string yellow = st;
+            for (char& ch : yellow) {
+                ch = (ch == 'G' || ch == 'g') ? 'y' : 'r';
+            }
+            p.phases.push_back({o.yellow, yellow});
+            p.phases.push_back({o.allRed, std::string(conns.size(), 'r')});
         }
-        p.phases.push_back({o.yellow, yellow});
-        p.phases.push_back({o.allRed, std::string(conns.size(), 'r')});
     }
-    return p;
+    if (inner.empty()) {
+        return out;
+    }
+    // Inner approaches: never red (first marked 'g' so that they count as green for each other).
+    for (std::size_t ni = 0; ni < nodes.size(); ++ni) {
+        const auto conns = net.connectionsOfNode(nodes[ni]);
+        auto& phases = out[ni].phases;
+        std::vector<std::size_t> innerConns;
+        for (std::size_t k = 0; k < conns.size(); ++k) {
+            if (inner[net.laneLink[net.connFrom[conns[k]].index()].index()] != 0) {
+                innerConns.push_back(k);
+                for (auto& ph : phases) {
+                    ph.states[k] = 'g';
+                }
+            }
+        }
+        const auto open = [&](std::size_t ph, std::uint32_t d) {
+            const char ch = phases[ph].states[net.connIndex[d]];
+            return ch == 'G' || ch == 'g' || ch == 'y';
+        };
+        std::vector<std::string> states;
+        for (const auto& ph : phases) {
+            states.push_back(ph.states);
+        }
+        for (std::size_t ph = 0; ph < phases.size(); ++ph) {
+            const std::size_t prev = (ph + phases.size() - 1) % phases.size();
+            for (std::size_t k : innerConns) {
+                bool foeOpen = false;
+                for (std::uint32_t d : net.conflictsOf(conns[k])) {
+                    foeOpen = foeOpen || open(ph, d) || open(prev, d);
+                }
+                states[ph][k] = foeOpen ? 'g' : 'G';
+            }
+        }
+        for (std::size_t ph = 0; ph < phases.size(); ++ph) {
+            phases[ph].states = states[ph];
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -430,6 +482,49 @@ TrafficNetwork buildTrafficNetwork(const RoadNetwork& r, const NetworkBuildOptio
     net.nodeControl.assign(nn, JunctionControl::None);
     net.nodeProgram.assign(nn, UINT32_MAX);
     net.connBaseState.assign(nc, LinkState::PriorityGreen);
+    // Joined signal clusters: signalised junctions linked (transitively) by links shorter than
+    // signalJoinDistance; each such link is an inner link of its cluster. Union-find with the
+    // lowest node index as the root.
+    std::vector<char> signalised(nn, 0);
+    for (std::uint32_t n = 0; n < nn; ++n) {
+        signalised[n] = (r.nodeFlags[n] & node_flags::kSignalised) != 0 &&
+                        !net.connectionsOfNode(NodeId{n}).empty() && r.nodeDegree(NodeId{n}) >= 3;
+    }
+    std::vector<std::uint32_t> root(nn);
+    std::iota(root.begin(), root.end(), 0u);
+    const auto find = [&](std::uint32_t n) {
+        while (root[n] != n) {
+            n = root[n] = root[root[n]];
+        }
+        return n;
+    };
+    std::vector<char> inner(nl, 0);
+    bool anyInner = false;
+    for (std::uint32_t l = 0; l < nl; ++l) {
+        const std::uint32_t a = r.linkFrom[l].index(), b = r.linkTo[l].index();
+        if (a != b && signalised[a] != 0 && signalised[b] != 0 && r.linkLength[l] < o.signalJoinDistance) {
+            inner[l] = 1;
+            anyInner = true;
+            const std::uint32_t ra = find(a), rb = find(b);
+            root[std::max(ra, rb)] = std::min(ra, rb);
+        }
+    }
+    std::vector<std::vector<NodeId>> members(anyInner ? nn : 0);
+    net.nodeSignalCluster.assign(nn, UINT32_MAX);
+    if (anyInner) {
+        for (std::uint32_t n = 0; n < nn; ++n) {
+            if (signalised[n] != 0) {
+                members[find(n)].push_back(NodeId{n});
+            }
+        }
+        for (std::uint32_t n = 0; n < nn; ++n) {
+            if (signalised[n] != 0 && members[find(n)].size() > 1) {
+                net.nodeSignalCluster[n] = find(n);
+            }
+        }
+    }
+    std::vector<SignalProgram> clusterProgram(anyInner ? nn : 0);
+
     for (std::uint32_t n = 0; n < nn; ++n) {
         const NodeId node{n};
         const auto conns = net.connectionsOfNode(node);
@@ -439,7 +534,18 @@ TrafficNetwork buildTrafficNetwork(const RoadNetwork& r, const NetworkBuildOptio
         if ((r.nodeFlags[n] & node_flags::kSignalised) != 0) {
             net.nodeControl[n] = JunctionControl::Signal;
             net.nodeProgram[n] = static_cast<std::uint32_t>(net.programs.size());
-            net.programs.push_back(generateProgram(r, net, node, o));
+            const std::uint32_t cl = net.nodeSignalCluster[n];
+            if (cl == UINT32_MAX) {
+                net.programs.push_back(generatePrograms(r, net, {node}, {}, o).front());
+                continue;
+            }
+            if (cl == n) {  // the cluster's first node: one coordinated program for all its nodes
+                auto programs = generatePrograms(r, net, members[n], inner, o);
+                for (std::size_t i = 0; i < programs.size(); ++i) {
+                    clusterProgram[members[n][i].index()] = std::move(programs[i]);
+                }
+            }
+            net.programs.push_back(std::move(clusterProgram[n]));
             continue;
         }
         net.nodeControl[n] = JunctionControl::Priority;

@@ -70,6 +70,11 @@ struct TrafficNetwork {
     std::vector<JunctionControl> nodeControl;
     std::vector<std::uint32_t> nodeProgram;  ///< index into programs, UINT32_MAX when not signalised
     std::vector<SignalProgram> programs;
+    /// Joined signal clusters (docs/traffic.md): for a signalised node joined with others by
+    /// short links, the lowest node index of its cluster; UINT32_MAX for a node signalised alone
+    /// or not at all. The nodes of a cluster run one coordinated program (one per node, the same
+    /// phase durations and offset). Empty for imported networks.
+    std::vector<std::uint32_t> nodeSignalCluster;
     /// Unsignalised right of way per connection: PriorityGreen (major road) or YieldGreen.
     std::vector<LinkState> connBaseState;
     /// Conflicts, CSR by connection: the connections of the same node whose paths cross or merge.
@@ -113,6 +118,10 @@ struct NetworkBuildOptions {
     double maxSignalCycle = 120.0;  ///< s
     double yellow = 3.0;            ///< s
     double allRed = 2.0;            ///< s
+    /// m: signalised nodes joined by a link shorter than this form one signal cluster (the
+    /// crossing of dual carriageways that OpenStreetMap maps as several signalised nodes); 0
+    /// turns joining off. 20 m as SUMO's --tls.join-dist.
+    double signalJoinDistance = 20.0;
 };
 
 /// Lanes from link lane counts; connections from the link-level turns with lanes assigned from
