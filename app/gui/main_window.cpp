@@ -6,6 +6,8 @@
 #include <optional>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
@@ -383,6 +385,12 @@ void MainWindow::createMenus() {
     QMenu* sim = menuBar()->addMenu(tr("&Simulation"));
     sim->addAction(m_simBar->playAction());
     sim->addAction(m_simBar->stepAction());
+    sim->addSeparator();
+    m_newScenarioAction =
+        sim->addAction(tr("&New scenario on this city..."), this, &MainWindow::newScenarioDialog);
+    m_newScenarioAction->setStatusTip(
+        tr("Simulate the city shown: a morning peak of commuters from its homes to its jobs"));
+    m_newScenarioAction->setEnabled(false);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* find = view->addAction(tr("&Find..."), this, [this] {
@@ -500,6 +508,9 @@ void MainWindow::finishLoad(const std::shared_ptr<LoadOutcome>& outcome) {
             }
         }
         m_simBar->setScenarioLoaded(m_sim != nullptr || outcome->recording != nullptr);
+        m_cityFiles = !outcome->session && outcome->recent.kind == RecentEntry::Kind::City ? outcome->recent
+                                                                                           : RecentEntry{};
+        m_newScenarioAction->setEnabled(cityWithoutScenario());
         const std::string& name = outcome->city->meta.name;
         setWindowTitle(tr("CityTwin - %1")
                            .arg(outcome->session ? outcome->title
@@ -1199,6 +1210,100 @@ void MainWindow::saveScenarioDialog() {
             tr("Saved the scenario with %1 edit(s) to %2").arg(linkEdits().size()).arg(path), 8000);
     } else {
         QMessageBox::warning(this, tr("Save scenario"), error);
+    }
+}
+
+bool MainWindow::newScenarioForCity(const QString& path, double tripsPerResident, QString* error) {
+    auto failWith = [error](const QString& why) {
+        if (error != nullptr) {
+            *error = why;
+        }
+        return false;
+    };
+    if (!cityWithoutScenario()) {
+        return failWith(tr("no city is shown on its own (a scenario has its demand already)"));
+    }
+    if (!(tripsPerResident > 0.0 && tripsPerResident <= 5.0)) {
+        return failWith(tr("car trips per resident must lie in (0, 5]"));
+    }
+    const QFileInfo target(path);
+    const QDir folder = target.absoluteDir();
+    const RecentEntry& c = m_cityFiles;
+    nlohmann::ordered_json city;
+    nlohmann::ordered_json sources = nlohmann::ordered_json::array();
+    for (const QString& s : c.sources) {
+        sources.push_back(folder.relativeFilePath(s).toStdString());
+    }
+    city["sources"] = sources;
+    if (!c.dem.isEmpty()) {
+        city["dem"] = folder.relativeFilePath(c.dem).toStdString();
+    }
+    if (!c.mapping.isEmpty()) {
+        city["mapping"] = folder.relativeFilePath(c.mapping).toStdString();
+    }
+    const std::string cityName = m_view->city() && !m_view->city()->meta.name.empty()
+                                     ? m_view->city()->meta.name
+                                     : QFileInfo(c.file()).completeBaseName().toStdString();
+    nlohmann::ordered_json j;
+    j["name"] = cityName + " morning peak";
+    j["description"] =
+        "Made by citytwin-gui (Simulation > New scenario on this city): commuters drive from "
+        "their homes to work, departures peaking at 07:45. Edit the demand, add events "
+        "(docs/scenarios.md).";
+    j["city"] = city;
+    j["clock_start"] = "06:30";
+    j["duration"] = "03:00:00";
+    j["step_s"] = 1.0;
+    j["seed"] = 42;
+    j["reroute_interval_s"] = 300;
+    j["teleport_after_s"] = 300;
+    j["demand"]["generated"] = {{"car_trips_per_resident", tripsPerResident},
+                                {"begin", "06:30"},
+                                {"end", "09:15"},
+                                {"peak", "07:45"},
+                                {"peak_width_s", 2400},
+                                {"distance_decay_m", 2500},
+                                {"truck_share", 0.05}};
+    j["outputs"] = {{"folder", "output/" + target.completeBaseName().toStdString()},
+                    {"stats_interval_s", 300},
+                    {"kpi_interval_s", 60}};
+    const std::string text = j.dump(2) + "\n";
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()) ||
+        !file.commit()) {
+        return failWith(tr("could not write %1: %2").arg(path, file.errorString()));
+    }
+    return loadScenario(path);
+}
+
+void MainWindow::newScenarioDialog() {
+    if (!cityWithoutScenario()) {
+        QMessageBox::information(
+            this, tr("New scenario"),
+            tr("Open a city first (File > Open city...); a scenario has its own demand."));
+        return;
+    }
+    bool ok = false;
+    const double perResident = QInputDialog::getDouble(
+        this, tr("New scenario"),
+        tr("A morning peak (06:30-09:30) of commuters from the city's homes to its jobs.\n"
+           "Car trips per resident over the peak:"),
+        0.15, 0.01, 5.0, 2, &ok);
+    if (!ok) {
+        return;
+    }
+    const QFileInfo city(m_cityFiles.file());
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save the new scenario as"),
+        city.dir().filePath(city.completeBaseName() + QStringLiteral("_peak.json")),
+        tr("Scenario files (*.json)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    QString error;
+    if (!newScenarioForCity(path, perResident, &error)) {
+        QMessageBox::warning(this, tr("New scenario"), error);
     }
 }
 

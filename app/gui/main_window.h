@@ -11,6 +11,7 @@
 #include <QMainWindow>
 
 #include "citytwin/gis/city_loader.h"
+#include "recent_files.h"
 #include "selection.h"
 #include "sim_snapshot.h"
 #include "video_export.h"
@@ -109,6 +110,14 @@ public:
     /// Writes the loaded scenario file with linkEdits() appended to its "events" (everything else
     /// kept, relative paths rebased) to `path`, atomically. False (and `error`) on failure.
     bool saveScenarioAs(const QString& path, QString* error = nullptr);
+    /// Writes a new scenario for the city shown (opened as a city, not a scenario) to `path`,
+    /// atomically: the city's files (relative to the scenario's folder), the morning peak of
+    /// scenarios/morning_peak.json (generated commuter demand, 06:30-09:30, `tripsPerResident`
+    /// car trips per resident), outputs next to it; then loads it. False (and `error`) when no
+    /// city is shown or the file cannot be written.
+    bool newScenarioForCity(const QString& path, double tripsPerResident = 0.15, QString* error = nullptr);
+    /// True when a city (not a scenario or a recording) is shown, so newScenarioForCity() works.
+    [[nodiscard]] bool cityWithoutScenario() const { return !m_cityFiles.sources.isEmpty(); }
 
     /// Restores the settings of the last run from QSettings (window geometry and docks, last
     /// folder, layers, playback speed, recent files) and saves them from now on (on close, and
@@ -206,6 +215,7 @@ private:
     void exportVideoDialog();
     void saveScenarioDialog();
     void saveRecordingDialog();
+    void newScenarioDialog();
     void openRecordingDialog();
     void advanceRecording();
     void showRecordedState();
@@ -246,6 +256,8 @@ private:
     std::unique_ptr<ViewBookmarks> m_views;
     QString m_viewsFile;
     std::unique_ptr<RecentFiles> m_recent;
+    RecentEntry m_cityFiles;  ///< the files of the city shown when it was opened as a city
+    QAction* m_newScenarioAction = nullptr;
     std::unique_ptr<SimHistory> m_history;
     std::shared_ptr<const SimSnapshot> m_replay;
     bool m_recordingMode = false;  ///< a recording is shown: no simulation, the timeline only

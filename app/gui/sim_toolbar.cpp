@@ -89,7 +89,7 @@ void SimToolbar::setScenarioLoaded(bool loaded) {
     m_speed->setEnabled(loaded);
     if (!loaded) {
         m_clock->setText(QStringLiteral("--:--:--"));
-        m_state->setText(tr("no scenario"));
+        m_state->setText(tr("no scenario (Simulation > New scenario on this city...)"));
         m_progress->setValue(0);
         setPlaying(false);
     }

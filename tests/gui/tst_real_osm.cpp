@@ -10,8 +10,14 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 
 #include "city_view.h"
+#include "citytwin/gis/city_loader.h"
 #include "citytwin/render/palette.h"
 #include "citytwin/sim/city_model.h"
 #include "diagnostics_panel.h"
@@ -50,7 +56,8 @@ int countHue(const QImage& image, render::Rgb c) {
             const QRgb px = image.pixel(x, y);
             const double s = qRed(px) + qGreen(px) + qBlue(px);
             hits += s >= 60.0 && std::abs(qRed(px) / s - c.r / cs) < 0.04 &&
-                            std::abs(qGreen(px) / s - c.g / cs) < 0.04 && std::abs(qBlue(px) / s - c.b / cs) < 0.04
+                            std::abs(qGreen(px) / s - c.g / cs) < 0.04 &&
+                            std::abs(qBlue(px) / s - c.b / cs) < 0.04
                         ? 1
                         : 0;
         }
@@ -69,6 +76,7 @@ private Q_SLOTS:
     void townRenders();
     void searchAndClickFindANamedBuilding();
     void trafficRunsOnTheRealStreets();
+    void newScenarioOnTheOpenedCity();
 
 private:
     std::shared_ptr<const gui::SimSnapshot> snap() const { return m_window->shownSnapshot(); }
@@ -114,7 +122,8 @@ void TestRealOsm::townRenders() {
     frame.save(QStringLiteral(CT_BINARY_DIR "/tst_real_osm.png"));
     // Residential roofs and walls (most of the town) cover a good part of the overview.
     const int residential = countHue(frame, render::buildingColor(BuildingUse::Residential));
-    qInfo("residential pixels %d of %lld", residential, static_cast<long long>(frame.width()) * frame.height());
+    qInfo("residential pixels %d of %lld", residential,
+          static_cast<long long>(frame.width()) * frame.height());
     QVERIFY(residential > 2000);
 }
 
@@ -138,8 +147,8 @@ void TestRealOsm::searchAndClickFindANamedBuilding() {
     const CityModel& city = *view.city();
     const std::uint32_t b = hit.target.id;
     const Vec2 c = city.buildings.centroid[b];
-    const std::optional<QPointF> at =
-        view.projectToWidget(QVector3D(static_cast<float>(c.x), static_cast<float>(c.y), city.buildings.height[b]));
+    const std::optional<QPointF> at = view.projectToWidget(
+        QVector3D(static_cast<float>(c.x), static_cast<float>(c.y), city.buildings.height[b]));
     QVERIFY(at.has_value());
     QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, at->toPoint());
     QVERIFY2(view.selection() == (gui::Selection{gui::Selection::Kind::Building, b}),
@@ -164,8 +173,9 @@ void TestRealOsm::trafficRunsOnTheRealStreets() {
     QVERIFY(waitFor([&] { return snap()->time >= 900.0 - 1e-9 && snap()->state != gui::SimState::Playing; },
                     60000));
     const traffic::Counters& c = snap()->counters;
-    qInfo("at 06:45: %llu inserted, %llu arrived, %zu on the road", static_cast<unsigned long long>(c.inserted),
-          static_cast<unsigned long long>(c.arrived), snap()->vehicles.size());
+    qInfo("at 06:45: %llu inserted, %llu arrived, %zu on the road",
+          static_cast<unsigned long long>(c.inserted), static_cast<unsigned long long>(c.arrived),
+          snap()->vehicles.size());
     QVERIFY(snap()->vehicles.size() > 50);
     QVERIFY(c.arrived > 50);
     QCOMPARE(c.inserted, c.arrived + c.running + c.removed);
@@ -175,6 +185,58 @@ void TestRealOsm::trafficRunsOnTheRealStreets() {
     QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
     view.renderFrame();
     QCOMPARE(view.vehiclesDrawn(), snap()->vehicles.size());
+}
+
+void TestRealOsm::newScenarioOnTheOpenedCity() {
+    // The scenario's trips, to compare with the one the app writes.
+    const auto bundled = m_window->simulation()->session();
+    const std::size_t bundledTrips = bundled->trips.size();
+    const traffic::Trip first = bundled->trips.front();
+    const traffic::Trip last = bundled->trips.back();
+
+    // Open the OSM file as a city: no demand, so no simulation; the app offers a new scenario.
+    gis::LoadOptions options;
+    options.vectorSources = {CT_ASSETS_DIR "/osm/neubrandenburg_center.osm.pbf"};
+    QSignalSpy finished(m_window.get(), &gui::MainWindow::loadFinished);
+    QVERIFY(m_window->loadCity(options));
+    QVERIFY(finished.wait(60000));
+    QVERIFY(finished.at(0).at(0).toBool());
+    QVERIFY(m_window->simulation() == nullptr);
+    QVERIFY(m_window->cityWithoutScenario());
+
+    // Written next to nothing in particular: the city's path is made relative to it.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("sub/nb_peak.json"));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("sub"))));
+    QString error;
+    finished.clear();
+    QVERIFY2(m_window->newScenarioForCity(path, 0.15, &error), qPrintable(error));
+    QVERIFY(finished.wait(120000));
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(m_window->diagnostics()->summary()));
+    QVERIFY(!m_window->cityWithoutScenario());
+    QVERIFY(m_window->simulation() != nullptr);
+    // The same settings as scenarios/neubrandenburg_peak.json (0.15 trips per resident, the same
+    // profile and seed): the very same trips.
+    const auto made = m_window->simulation()->session();
+    QCOMPARE(made->trips.size(), bundledTrips);
+    QCOMPARE(made->trips.front().id, first.id);
+    QCOMPARE(made->trips.front().depart, first.depart);
+    QCOMPARE(made->trips.back().from, last.from);
+    QCOMPARE(made->trips.back().to, last.to);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    // The city's file is named relative to the scenario's folder and resolves to the OSM file.
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    const QString source = json.value(QStringLiteral("city"))
+                               .toObject()
+                               .value(QStringLiteral("sources"))
+                               .toArray()
+                               .at(0)
+                               .toString();
+    QVERIFY2(QDir::isRelativePath(source), qPrintable(source));
+    QCOMPARE(
+        QFileInfo(QFileInfo(path).dir().filePath(source)).canonicalFilePath(),
+        QFileInfo(QStringLiteral(CT_ASSETS_DIR "/osm/neubrandenburg_center.osm.pbf")).canonicalFilePath());
 }
 
 QTEST_MAIN(TestRealOsm)
