@@ -1,10 +1,12 @@
 #include "run_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iomanip>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -55,6 +57,7 @@ demand, simulates with the scenario's events, and writes to the output folder:
   kpi.csv          network KPIs over time (mean speed, delay index, vehicle-hours of delay,
                    throughput, vehicles running, CO2)
   detectors.csv    virtual loop detectors (count, occupancy, speed)
+  teleports.csv    every teleport (a vehicle stuck 300 s moved ahead): where, which junction
   summary.json     the run's summary
 )";
 
@@ -434,6 +437,75 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
                                   traffic::linkStatsCsv(net, sim.linkIntervals(), names), &werr) &&
               writeFileAtomically(dir + "kpi.csv", traffic::kpiCsv(kpi.samples()), &werr) &&
               writeFileAtomically(dir + "detectors.csv", traffic::detectorsCsv(sim, net, names), &werr);
+    // Where vehicles got stuck: every teleport, and the junctions with the most of them.
+    auto junctionLabel = [&](NodeId n) -> std::string {
+        if (!n.valid()) {
+            return "";
+        }
+        if (sumo) {
+            return n.index() < sumo->junctionIds.size() ? sumo->junctionIds[n.index()] : "";
+        }
+        if (!loaded || n.index() >= loaded->city->roads.nodeCount()) {
+            return "";
+        }
+        const RoadNetwork& roads = loaded->city->roads;
+        std::vector<std::string> streets;
+        auto addName = [&](LinkId l) {
+            const std::uint32_t k = roads.linkName[l.index()];
+            if (k != 0 && k < roads.names.size() &&
+                std::find(streets.begin(), streets.end(), roads.names[k]) == streets.end()) {
+                streets.push_back(roads.names[k]);
+            }
+        };
+        for (const LinkId l : roads.incoming(n)) {
+            addName(l);
+        }
+        for (const LinkId l : roads.outgoing(n)) {
+            addName(l);
+        }
+        std::string label;
+        for (const std::string& st : streets) {
+            label += (label.empty() ? "" : " / ") + st;
+        }
+        return label;
+    };
+    auto csvField = [](const std::string& v) {
+        if (v.find_first_of(",\"\n") == std::string::npos) {
+            return v;
+        }
+        std::string q = "\"";
+        for (const char ch : v) {
+            q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        }
+        return q + "\"";
+    };
+    std::map<std::uint32_t, std::uint32_t> teleportsAt;  // by junction
+    {
+        std::ostringstream tp;
+        tp << "time_s,clock,trip,stood_on_link,lane,junction,junction_streets,wanted_link,moved_to_link\n";
+        const std::vector<traffic::TripResult>& results = sim.trips();
+        for (const traffic::TeleportEvent& e : sim.teleports()) {
+            const bool internal = net.isInternal(e.lane);
+            tp << fixed(e.time, 1) << ',' << clockText(clock0 + e.time) << ','
+               << csvField(e.trip < results.size() ? results[e.trip].id : std::to_string(e.trip)) << ','
+               << (internal ? std::string("junction") : names[net.laneLink[e.lane.index()].index()]) << ','
+               << (internal ? std::string() : std::to_string(net.laneIndex[e.lane.index()])) << ','
+               << (e.node.valid() ? std::to_string(e.node.index()) : std::string()) << ','
+               << csvField(junctionLabel(e.node)) << ',' << (e.wanted.valid() ? names[e.wanted.index()] : "")
+               << ',' << (e.to.valid() ? names[e.to.index()] : std::string("removed")) << '\n';
+            if (e.node.valid()) {
+                ++teleportsAt[e.node.index()];
+            }
+        }
+        ok = ok && writeFileAtomically(dir + "teleports.csv", tp.str(), &werr);
+    }
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> hotspots(teleportsAt.begin(), teleportsAt.end());
+    std::stable_sort(hotspots.begin(), hotspots.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (hotspots.size() > 5) {
+        hotspots.resize(5);
+    }
+
     if (ok && spec->geopackage && loaded) {
         gis::LinkLayer total{
             "links_total", {"flow_vph", "density_vpkm", "speed_kmh", "travel_time_s", "delay_index"}, {}};
@@ -577,6 +649,11 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
                    {"removed", c.removed},       {"teleports", c.teleports},
                    {"reroutes", c.reroutes},     {"emergency_brakes", c.emergencyBrakes},
                    {"hard_brakes", c.hardBrakes}};
+    js["teleport_hotspots"] = nlohmann::json::array();
+    for (const auto& [node, count] : hotspots) {
+        js["teleport_hotspots"].push_back(
+            {{"junction", node}, {"streets", junctionLabel(NodeId{node})}, {"teleports", count}});
+    }
     js["mean_travel_time_s"] = done > 0 ? ttSum / done : 0.0;
     js["mean_time_loss_s"] = done > 0 ? lossSum / done : 0.0;
     js["mean_waiting_time_s"] = done > 0 ? waitSum / done : 0.0;
@@ -605,6 +682,15 @@ int runScenarioCommand(const std::vector<std::string>& args, std::ostream& out, 
         << " arrived, " << c.running << " still driving, " << c.pending << " waiting to depart\n";
     out << "  problems       " << c.noRoute << " without route, " << c.teleports << " teleports (gridlock), "
         << c.removed << " removed\n";
+    if (!hotspots.empty()) {
+        out << "  stuck most at  ";
+        for (std::size_t k = 0; k < hotspots.size(); ++k) {
+            const std::string label = junctionLabel(NodeId{hotspots[k].first});
+            out << (k > 0 ? "; " : "") << "junction " << hotspots[k].first
+                << (label.empty() ? "" : " (" + label + ")") << " " << hotspots[k].second << "x";
+        }
+        out << " (teleports.csv)\n";
+    }
     out << "  travel time    " << fixed(done > 0 ? ttSum / done / 60 : 0.0, 1) << " min mean, time loss "
         << fixed(done > 0 ? lossSum / done / 60 : 0.0, 1) << " min mean\n";
     out << "  network        mean speed " << fixed(tot.meanSpeed * 3.6, 1) << " km/h, delay index "

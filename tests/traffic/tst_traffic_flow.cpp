@@ -387,6 +387,53 @@ private slots:
         QCOMPARE(sim.counters().arrived, std::uint64_t(1));
         QCOMPARE(lastIndex, 5u);
     }
+    void teleportsAreLoggedWhereTheyHappen() {
+        // Three 200 m links in a row; the junction between the first two gets a signal that
+        // never turns green. One car stops at it, stands teleportAfter = 60 s and is moved to the
+        // start of the second link (SUMO's teleport), then drives on and arrives.
+        const RoadNetwork r = test::straightRoad(3, 200.0, 1, 13.9);
+        TrafficNetwork net = buildTrafficNetwork(r);
+        const LinkId first = test::linkBetween(r, {0, 0}, {200, 0});
+        const LinkId second = test::linkBetween(r, {200, 0}, {400, 0});
+        const LinkId third = test::linkBetween(r, {400, 0}, {600, 0});
+        const NodeId red = r.linkTo[first.index()];
+        const std::size_t conns = net.connectionsOfNode(red).size();
+        QCOMPARE(conns, std::size_t{1});
+        net.nodeProgram[red.index()] = static_cast<std::uint32_t>(net.programs.size());
+        net.programs.push_back(SignalProgram{{{3600.0, std::string(conns, 'r')}}, 0.0});
+        net.nodeControl[red.index()] = JunctionControl::Signal;
+        SimOptions o;
+        o.teleportAfter = 60.0;
+        Simulation sim(net, o);
+        Trip t;
+        t.id = "stuck";
+        t.from = first;
+        t.to = third;
+        sim.addTrips({t});
+        double stoppedAt = -1.0;
+        for (int s = 0; s < 400 && !sim.finished(); ++s) {
+            sim.step();
+            const auto vs = sim.vehicles();
+            if (stoppedAt < 0.0 && !vs.empty() && vs.front().speed < 0.1 && sim.time() > 5.0) {
+                stoppedAt = sim.time();
+            }
+        }
+        QVERIFY(sim.finished());
+        QCOMPARE(sim.counters().arrived, std::uint64_t(1));
+        QCOMPARE(sim.counters().teleports, std::uint64_t(1));
+        QCOMPARE(sim.teleports().size(), std::size_t{1});
+        const TeleportEvent& e = sim.teleports().front();
+        QCOMPARE(e.trip, 0u);
+        QCOMPARE(e.lane, net.lane(first, 0));
+        QCOMPARE(e.node, red);
+        QCOMPARE(e.wanted, second);
+        QCOMPARE(e.to, second);
+        // About 60 s after it came to a stand (within the steps of braking to a stand below
+        // 0.1 m/s and the step the teleport starts: it is logged with that step's start time).
+        qInfo("stopped at %.0f s, teleported at %.0f s", stoppedAt, e.time);
+        QVERIFY(e.time >= stoppedAt + 56.0 && e.time <= stoppedAt + 62.0);
+        QCOMPARE(sim.trips()[0].teleports, 1);
+    }
     void reroutingSpreadsCongestion() {
         // 300 vehicles in 10 minutes along the middle row of a one-lane 5x5 grid (west end to
         // east end). The signal in the middle of the row gives that row 5 s of green in a 120 s

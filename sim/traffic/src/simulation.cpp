@@ -158,6 +158,13 @@ void Simulation::Impl::teleportStuck() {
         laneVeh[l].erase(laneVeh[l].begin());
         ++counters.teleports;
         ++results[v].teleports;
+        TeleportEvent ev;
+        ev.time = now();
+        ev.trip = v;
+        ev.lane = LaneId{l};
+        ev.node = net.isInternal(LaneId{l}) ? net.connNode[net.laneConnection[l]]
+                                            : net.linkTo[net.laneLink[l].index()];
+        ev.wanted = routeIdx[v] + 1 < routeLen[v] ? routeAt(v, routeIdx[v] + 1) : LinkId{};
         bool placed = false;
         std::uint32_t idx = routeIdx[v] + 1;
         for (; idx < routeLen[v] && !placed; ++idx) {
@@ -181,9 +188,11 @@ void Simulation::Impl::teleportStuck() {
                     nextConn[v] = nextConnFor(v, tl, idx);
                     standing[v] = 0.0;
                     placed = true;
+                    ev.to = link;
                 }
             }
         }
+        teleportLog.push_back(ev);
         if (!placed) {
             lane[v] = kNone;
             results[v].outcome = TripOutcome::Removed;
@@ -585,6 +594,10 @@ std::vector<Simulation::VehicleView> Simulation::vehicles() const {
         }
     }
     return out;
+}
+
+const std::vector<TeleportEvent>& Simulation::teleports() const {
+    return m->teleportLog;
 }
 
 Simulation::RouteView Simulation::route(std::uint32_t trip) const {

@@ -55,6 +55,7 @@ struct Simulation::Impl {
     // Trips and their results; vehicle v drives trip v.
     std::vector<Trip> trips;
     std::vector<TripResult> results;
+    std::vector<TeleportEvent> teleportLog;
     // Per-vehicle sums updated every step, kept compact (the TripResult records are large and
     // touched at random): copied into `results` by flushResults() when results are read.
     struct TripSums {

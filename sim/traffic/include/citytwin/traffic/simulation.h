@@ -84,6 +84,17 @@ struct LinkInterval {
     std::vector<double> speedSum;        ///< sum over steps and vehicles of speed x step (m)
 };
 
+/// One teleport: a vehicle at the head of a lane that stood `teleportAfter` s was moved ahead
+/// along its route (or removed when no lane ahead had room). Where gridlock happens.
+struct TeleportEvent {
+    double time = 0.0;       ///< s of simulation time
+    std::uint32_t trip = 0;  ///< trip index
+    LaneId lane;             ///< the lane it stood on (normal or internal)
+    NodeId node;             ///< the junction it stood before (or inside)
+    LinkId wanted;           ///< the next link of its route it could not enter (invalid at the route's end)
+    LinkId to;               ///< the link it was moved to; invalid when it was removed
+};
+
 class Simulation {
 public:
     Simulation(const TrafficNetwork& net, SimOptions options);
@@ -117,6 +128,8 @@ public:
     [[nodiscard]] const Counters& counters() const;
     [[nodiscard]] const StepStats& lastStep() const;
     [[nodiscard]] const std::vector<TripResult>& trips() const;
+    /// Every teleport so far, in the order they happened.
+    [[nodiscard]] const std::vector<TeleportEvent>& teleports() const;
     /// Completed link-statistics intervals, oldest first.
     [[nodiscard]] const std::vector<LinkInterval>& linkIntervals() const;
 
