@@ -24,6 +24,7 @@
 #include "city_view.h"
 #include "citytwin/sim/city_model.h"
 #include "diagnostics_panel.h"
+#include "gui_test_util.h"
 #include "inspector_panel.h"
 #include "layers_panel.h"
 #include "main_window.h"
@@ -36,19 +37,6 @@
 using namespace ct;
 
 namespace {
-
-template <class Pred>
-bool waitFor(Pred pred, int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (!pred()) {
-        if (t.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(10);
-    }
-    return true;
-}
 
 /// Poses equal to rounding (a pose read back from the camera went through a quaternion).
 bool near(const gui::CameraPose& a, const gui::CameraPose& b) {
@@ -158,7 +146,7 @@ void TestNavigation::searchByNameSelectsAndFlies() {
     gui::SearchBox& box = *m_window->searchBox();
     box.setFocus();
     QTest::keyClicks(&box, QStringLiteral("rathaus auen"));
-    QVERIFY(waitFor([&] { return box.popup()->isVisible(); }, 2000));
+    QVERIFY(test::waitFor([&] { return box.popup()->isVisible(); }, 2000));
     QVERIFY(!box.suggestions().isEmpty());
     QVERIFY2(box.suggestions().front().startsWith(QStringLiteral("Rathaus Auenfurt")),
              qPrintable(box.suggestions().join(QLatin1Char('|'))));
@@ -171,7 +159,7 @@ void TestNavigation::searchByNameSelectsAndFlies() {
     QCOMPARE(m_window->inspector()->value(QStringLiteral("name")), QStringLiteral("Rathaus Auenfurt"));
     // The camera flies there: under way at first, there within a second.
     QVERIFY(view.cameraFlying());
-    QVERIFY(waitFor([&] { return !view.cameraFlying(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying(); }, 3000));
     const QVector3D after = view.cameraCenter();
     qInfo("camera centre %.1f m from the building's centroid", distance2d(after, target.x, target.y));
     QVERIFY(distance2d(after, target.x, target.y) < 1.0);
@@ -183,7 +171,7 @@ void TestNavigation::searchByNameSelectsAndFlies() {
     QVERIFY(at.has_value());
     QVERIFY(std::abs(at->x() - view.width() / 2.0) < 5.0 && std::abs(at->y() - view.height() / 2.0) < 5.0);
     // The box shows the name.
-    QVERIFY(waitFor([&] { return box.text() == QStringLiteral("Rathaus Auenfurt"); }, 1000));
+    QVERIFY(test::waitFor([&] { return box.text() == QStringLiteral("Rathaus Auenfurt"); }, 1000));
 }
 
 void TestNavigation::searchFindsEveryKind() {
@@ -241,7 +229,7 @@ void TestNavigation::searchFindsEveryKind() {
     box.search(QStringLiteral("Bahnhofstraße"));
     QVERIFY(box.choose(0));
     gui::CityView& view = *m_window->view();
-    QVERIFY(waitFor([&] { return !view.cameraFlying(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying(); }, 3000));
     QVERIFY(distance2d(view.cameraCenter(), street.x, street.y) < 1.0);
     QVERIFY2(view.cameraPose().distance >= 2.0 * street.radius,
              qPrintable(QStringLiteral("%1 m away, street radius %2 m, picked %3")
@@ -297,22 +285,22 @@ void TestNavigation::presetsKeepThePointLookedAt() {
     gui::CityView& view = *m_window->view();
     view.setCameraPose({1100.0, 900.0, 10.0, 600.0, 120.0, 60.0});
     view.lookStraightDown();
-    QVERIFY(waitFor([&] { return !view.cameraFlying(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying(); }, 3000));
     QVERIFY(std::abs(view.cameraPose().tilt) < 1e-6);
     QVERIFY(std::abs(view.cameraPose().heading) < 1e-6 || std::abs(view.cameraPose().heading - 360.0) < 1e-6);
     QVERIFY(distance2d(view.cameraCenter(), 1100.0, 900.0) < 1e-3);
     QVERIFY(std::abs(view.cameraPose().distance - 600.0) < 1e-6);
     view.lookOblique();
-    QVERIFY(waitFor([&] { return !view.cameraFlying(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying(); }, 3000));
     QVERIFY(std::abs(view.cameraPose().tilt - 50.0) < 1e-6);
     QVERIFY(distance2d(view.cameraCenter(), 1100.0, 900.0) < 1e-3);
     // The whole-town presets fly there too (the menu's H and T).
     view.topDownView(true);
     QVERIFY(view.cameraFlying());
-    QVERIFY(waitFor([&] { return !view.cameraFlying(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying(); }, 3000));
     QVERIFY(view.cameraPose().tilt < 1e-6);
     view.resetCamera(true);
-    QVERIFY(waitFor([&] { return !view.cameraFlying(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying(); }, 3000));
     QVERIFY(view.cameraPose().tilt > 30.0);
 }
 
@@ -336,7 +324,7 @@ void TestNavigation::doubleClickFliesToABuilding() {
     QVERIFY(at.has_value());
     QTest::mouseDClick(&view, Qt::LeftButton, Qt::NoModifier, at->toPoint());
     QCOMPARE(view.selection(), (gui::Selection{gui::Selection::Kind::Building, b}));
-    QVERIFY(waitFor([&] { return !view.cameraFlying(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying(); }, 3000));
     QVERIFY(distance2d(view.cameraCenter(), c.x, c.y) < 1.0);
 }
 
@@ -348,7 +336,7 @@ void TestNavigation::inspectorFlyTo() {
     QVERIFY(!m_window->inspector()->followButton()->isVisible());
     QTest::mouseClick(m_window->inspector()->flyToButton(), Qt::LeftButton);
     QVERIFY(view.cameraFlying());
-    QVERIFY(waitFor([&] { return !view.cameraFlying(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying(); }, 3000));
     const Vec2 n = view.city()->roads.nodePos[10];
     QVERIFY(distance2d(view.cameraCenter(), n.x, n.y) < 1.0);
     view.select({});
@@ -397,7 +385,7 @@ void TestNavigation::bookmarksRoundTripThroughTheSidecar() {
     // Going to one flies there.
     QVERIFY(m_window->goToView(0));
     QVERIFY(view.cameraFlying());
-    QVERIFY(waitFor([&] { return !view.cameraFlying(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying(); }, 3000));
     const gui::CameraPose got = view.cameraPose();
     QVERIFY(std::abs(got.cx - north.cx) < 1e-6 && std::abs(got.tilt - north.tilt) < 1e-6 &&
             std::abs(got.distance - north.distance) < 1e-6);

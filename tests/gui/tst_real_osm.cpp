@@ -21,6 +21,7 @@
 #include "citytwin/render/palette.h"
 #include "citytwin/sim/city_model.h"
 #include "diagnostics_panel.h"
+#include "gui_test_util.h"
 #include "inspector_panel.h"
 #include "main_window.h"
 #include "scenario_session.h"
@@ -33,37 +34,6 @@ using namespace ct;
 namespace {
 
 const QString kScenario = QStringLiteral(CT_ASSETS_DIR "/../scenarios/neubrandenburg_peak.json");
-
-template <class Pred>
-bool waitFor(Pred pred, int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (!pred()) {
-        if (t.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(10);
-    }
-    return true;
-}
-
-/// Pixels with the hue of `c` at any brightness.
-int countHue(const QImage& image, render::Rgb c) {
-    const double cs = c.r + c.g + c.b;
-    int hits = 0;
-    for (int y = 0; y < image.height(); ++y) {
-        for (int x = 0; x < image.width(); ++x) {
-            const QRgb px = image.pixel(x, y);
-            const double s = qRed(px) + qGreen(px) + qBlue(px);
-            hits += s >= 60.0 && std::abs(qRed(px) / s - c.r / cs) < 0.04 &&
-                            std::abs(qGreen(px) / s - c.g / cs) < 0.04 &&
-                            std::abs(qBlue(px) / s - c.b / cs) < 0.04
-                        ? 1
-                        : 0;
-        }
-    }
-    return hits;
-}
 
 }  // namespace
 
@@ -92,7 +62,7 @@ void TestRealOsm::initTestCase() {
     QVERIFY(m_window->loadScenario(kScenario));
     QVERIFY(finished.wait(120000));
     QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(m_window->diagnostics()->summary()));
-    QVERIFY(waitFor([&] { return snap() != nullptr; }, 2000));
+    QVERIFY(test::waitFor([&] { return snap() != nullptr; }, 2000));
 }
 
 void TestRealOsm::cleanupTestCase() {
@@ -117,11 +87,11 @@ void TestRealOsm::townLoadsWithItsWarnings() {
 void TestRealOsm::townRenders() {
     gui::CityView& view = *m_window->view();
     view.resetCamera();
-    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
     const QImage frame = view.renderFrame();
     frame.save(QStringLiteral(CT_BINARY_DIR "/tst_real_osm.png"));
     // Residential roofs and walls (most of the town) cover a good part of the overview.
-    const int residential = countHue(frame, render::buildingColor(BuildingUse::Residential));
+    const int residential = test::countColor(frame, render::buildingColor(BuildingUse::Residential));
     qInfo("residential pixels %d of %lld", residential,
           static_cast<long long>(frame.width()) * frame.height());
     QVERIFY(residential > 2000);
@@ -136,7 +106,7 @@ void TestRealOsm::searchAndClickFindANamedBuilding() {
     QCOMPARE(static_cast<int>(hit.target.kind), static_cast<int>(gui::Selection::Kind::Building));
     QVERIFY(box.choose(0));
     gui::CityView& view = *m_window->view();
-    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
     gui::InspectorPanel& inspector = *m_window->inspector();
     QCOMPARE(inspector.value(QStringLiteral("name")), QStringLiteral("Konzertkirche (Marienkirche)"));
     QCOMPARE(inspector.value(QStringLiteral("source feature")), QStringLiteral("23559521"));
@@ -170,8 +140,8 @@ void TestRealOsm::trafficRunsOnTheRealStreets() {
     // 06:30 -> 06:45 as fast as it goes: commuters are on the road and some have arrived.
     m_window->setSimulationSpeed(0.0);
     m_window->playUntil(900.0);
-    QVERIFY(waitFor([&] { return snap()->time >= 900.0 - 1e-9 && snap()->state != gui::SimState::Playing; },
-                    60000));
+    QVERIFY(test::waitFor(
+        [&] { return snap()->time >= 900.0 - 1e-9 && snap()->state != gui::SimState::Playing; }, 60000));
     const traffic::Counters& c = snap()->counters;
     qInfo("at 06:45: %llu inserted, %llu arrived, %zu on the road",
           static_cast<unsigned long long>(c.inserted), static_cast<unsigned long long>(c.arrived),
@@ -182,7 +152,7 @@ void TestRealOsm::trafficRunsOnTheRealStreets() {
     // Vehicles are drawn where the engine has them.
     gui::CityView& view = *m_window->view();
     view.resetCamera();
-    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
     view.renderFrame();
     QCOMPARE(view.vehiclesDrawn(), snap()->vehicles.size());
 }

@@ -19,6 +19,7 @@
 
 #include "city_view.h"
 #include "diagnostics_panel.h"
+#include "gui_test_util.h"
 #include "inspector_panel.h"
 #include "main_window.h"
 #include "recent_files.h"
@@ -36,19 +37,6 @@ using namespace ct;
 namespace {
 
 const QString kScenario = QStringLiteral(CT_GUI_FIXTURES_DIR "/gui_town.json");
-
-template <class Pred>
-bool waitFor(Pred pred, int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (!pred()) {
-        if (t.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(10);
-    }
-    return true;
-}
 
 /// The same bits (NaN included).
 bool sameBits(float a, float b) {
@@ -143,7 +131,7 @@ void TestRecording::initTestCase() {
     // 120 s as fast as it goes.
     m_live->setSimulationSpeed(0.0);
     m_live->playUntil(120.0);
-    QVERIFY(waitFor(
+    QVERIFY(test::waitFor(
         [&] {
             const auto s = m_live->shownSnapshot();
             return s && s->time >= 120.0 - 1e-9 && s->state != gui::SimState::Playing &&
@@ -273,7 +261,7 @@ void TestRecording::playAdvancesThroughTheRecording() {
     QVERIFY(m_replay->recordingPlaying());
     double last = m_replay->replayed()->time;
     bool ordered = true;
-    QVERIFY(waitFor(
+    QVERIFY(test::waitFor(
         [&] {
             const double t = m_replay->replayed()->time;
             ordered = ordered && t >= last;

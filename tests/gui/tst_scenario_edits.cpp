@@ -21,6 +21,7 @@
 #include "citytwin/render/palette.h"
 #include "citytwin/scenarios/scenario.h"
 #include "diagnostics_panel.h"
+#include "gui_test_util.h"
 #include "inspector_panel.h"
 #include "main_window.h"
 #include "scenario_session.h"
@@ -32,40 +33,9 @@ using namespace ct;
 
 namespace {
 
-/// Pixels with the hue of `c` at any brightness.
-int countHue(const QImage& image, render::Rgb c) {
-    const double cs = c.r + c.g + c.b;
-    int hits = 0;
-    for (int y = 0; y < image.height(); ++y) {
-        for (int x = 0; x < image.width(); ++x) {
-            const QRgb px = image.pixel(x, y);
-            const double s = qRed(px) + qGreen(px) + qBlue(px);
-            hits += s >= 60.0 && std::abs(qRed(px) / s - c.r / cs) < 0.04 &&
-                            std::abs(qGreen(px) / s - c.g / cs) < 0.04 &&
-                            std::abs(qBlue(px) / s - c.b / cs) < 0.04
-                        ? 1
-                        : 0;
-        }
-    }
-    return hits;
-}
-
 const QString kScenario = QStringLiteral(CT_GUI_FIXTURES_DIR "/gui_town.json");
 constexpr double kCloseAt = 60.0;
 constexpr double kWatchUntil = 300.0;
-
-template <class Pred>
-bool waitFor(Pred pred, int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (!pred()) {
-        if (t.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(5);
-    }
-    return true;
-}
 
 /// The link a vehicle is on (invalid on a junction's internal lane).
 std::uint32_t linkOf(const traffic::TrafficNetwork& net, const gui::VehicleSnap& v) {
@@ -78,7 +48,7 @@ bool stepThrough(gui::SimWorker& sim, double until, See see) {
     while (sim.latest()->time < until - 1e-9 && sim.latest()->state != gui::SimState::Finished) {
         const std::int64_t tick = sim.latest()->tick;
         sim.step(1);
-        if (!waitFor(
+        if (!test::waitFor(
                 [&] { return sim.latest()->tick > tick || sim.latest()->state == gui::SimState::Finished; },
                 10000)) {
             return false;
@@ -163,45 +133,45 @@ void TestScenarioEdits::closedLinkIsNotEntered() {
     gui::SimWorker& sim = *m_window->simulation();
     m_window->setSimulationSpeed(0.0);
     m_window->playUntil(kCloseAt);
-    QVERIFY(waitFor(
+    QVERIFY(test::waitFor(
         [&] {
             return sim.latest()->time >= kCloseAt - 1e-9 && sim.latest()->state != gui::SimState::Playing;
         },
         30000));
     QCOMPARE(sim.latest()->time, kCloseAt);
     m_window->showObject({gui::Selection::Kind::Link, m_link}, false);
-    QVERIFY(waitFor([&] { return m_window->shownSnapshot() && m_window->shownSnapshot()->time == kCloseAt; },
-                    5000));
+    QVERIFY(test::waitFor(
+        [&] { return m_window->shownSnapshot() && m_window->shownSnapshot()->time == kCloseAt; }, 5000));
     gui::InspectorPanel* inspector = m_window->inspector();
     QVERIFY(inspector->closeLinkButton()->isVisible());
     QVERIFY(inspector->closeLinkButton()->isEnabled());
     QVERIFY(!inspector->reopenLinkButton()->isEnabled());
     QCOMPARE(inspector->value(QStringLiteral("closed")), QStringLiteral("no"));
     gui::CityView& view = *m_window->view();
-    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
-    const int closedPixelsBefore = countHue(view.renderFrame(), render::closedColor());
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    const int closedPixelsBefore = test::countColor(view.renderFrame(), render::closedColor());
     QCOMPARE(view.closedLinksDrawn(), std::size_t{0});
     QTest::mouseClick(inspector->closeLinkButton(), Qt::LeftButton);
     QVERIFY(!inspector->closeLinkButton()->isEnabled());  // one edit at a time
-    QVERIFY(waitFor([&] { return sim.latest()->edits && sim.latest()->edits->size() == 1; }, 5000));
+    QVERIFY(test::waitFor([&] { return sim.latest()->edits && sim.latest()->edits->size() == 1; }, 5000));
     const gui::LinkEdit edit = sim.latest()->edits->front();
     QCOMPARE(edit.time, kCloseAt);
     QVERIFY(edit.close);
     QCOMPARE(edit.links, std::vector<std::uint32_t>{m_link});
     QCOMPARE(edit.ref, std::to_string(m_link));
     QVERIFY(sim.latest()->linkClosed(m_link));
-    QVERIFY(waitFor([&] { return inspector->reopenLinkButton()->isEnabled(); }, 5000));
+    QVERIFY(test::waitFor([&] { return inspector->reopenLinkButton()->isEnabled(); }, 5000));
     QVERIFY(!inspector->closeLinkButton()->isEnabled());
     QVERIFY(inspector->value(QStringLiteral("closed")).startsWith(QStringLiteral("YES")));
     // The map shows it closed: striped in the closure red, with a barrier.
     QImage closedFrame;
-    QVERIFY(waitFor(
+    QVERIFY(test::waitFor(
         [&] {
             closedFrame = view.renderFrame();
             return view.closedLinksDrawn() == 1;
         },
         3000));
-    const int closedPixelsAfter = countHue(closedFrame, render::closedColor());
+    const int closedPixelsAfter = test::countColor(closedFrame, render::closedColor());
     qInfo("closure-red pixels %d -> %d", closedPixelsBefore, closedPixelsAfter);
     QVERIFY(closedPixelsAfter > closedPixelsBefore + 200);
 
@@ -277,10 +247,10 @@ void TestScenarioEdits::reopenIsRecordedToo() {
     gui::SimWorker& sim = *m_window->simulation();
     const double t = sim.latest()->time;
     QVERIFY(m_window->editLink(m_link, false));
-    QVERIFY(waitFor([&] { return sim.latest()->edits && sim.latest()->edits->size() == 2; }, 5000));
+    QVERIFY(test::waitFor([&] { return sim.latest()->edits && sim.latest()->edits->size() == 2; }, 5000));
     QVERIFY(!sim.latest()->linkClosed(m_link));
     gui::CityView& view = *m_window->view();
-    QVERIFY(waitFor(
+    QVERIFY(test::waitFor(
         [&] {
             view.renderFrame();
             return view.closedLinksDrawn() == 0;

@@ -16,6 +16,7 @@
 #include "citytwin/render/palette.h"
 #include "citytwin/sim/city_model.h"
 #include "diagnostics_panel.h"
+#include "gui_test_util.h"
 #include "inspector_panel.h"
 #include "main_window.h"
 #include "scenario_session.h"
@@ -33,39 +34,8 @@ namespace {
 
 const QString kScenario = QStringLiteral(CT_GUI_FIXTURES_DIR "/gui_town.json");
 
-template <class Pred>
-bool waitFor(Pred pred, int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (!pred()) {
-        if (t.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(10);
-    }
-    return true;
-}
-
 double distance2d(QVector3D a, QVector3D b) {
     return std::hypot(static_cast<double>(a.x() - b.x()), static_cast<double>(a.y() - b.y()));
-}
-
-/// Pixels with the hue of `c` at any brightness.
-int countHue(const QImage& image, render::Rgb c) {
-    const double cs = c.r + c.g + c.b;
-    int hits = 0;
-    for (int y = 0; y < image.height(); ++y) {
-        for (int x = 0; x < image.width(); ++x) {
-            const QRgb px = image.pixel(x, y);
-            const double s = qRed(px) + qGreen(px) + qBlue(px);
-            hits += s >= 60.0 && std::abs(qRed(px) / s - c.r / cs) < 0.04 &&
-                            std::abs(qGreen(px) / s - c.g / cs) < 0.04 &&
-                            std::abs(qBlue(px) / s - c.b / cs) < 0.04
-                        ? 1
-                        : 0;
-        }
-    }
-    return hits;
 }
 
 bool sameFloat(float a, float b) {
@@ -106,7 +76,7 @@ void TestTrafficHistory::initTestCase() {
     QVERIFY(m_window->loadScenario(kScenario));
     QVERIFY(finished.wait(60000));
     QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(m_window->diagnostics()->summary()));
-    QVERIFY(waitFor([&] { return snap() != nullptr; }, 2000));
+    QVERIFY(test::waitFor([&] { return snap() != nullptr; }, 2000));
 }
 
 void TestTrafficHistory::cleanupTestCase() {
@@ -117,8 +87,9 @@ void TestTrafficHistory::runTo(double t) {
     m_window->setSimulationSpeed(0.0);
     m_window->playUntil(t);
     QVERIFY2(
-        waitFor([&] { return snap() && snap()->time >= t - 1e-9 && snap()->state != gui::SimState::Playing; },
-                30000),
+        test::waitFor(
+            [&] { return snap() && snap()->time >= t - 1e-9 && snap()->state != gui::SimState::Playing; },
+            30000),
         qPrintable(QStringLiteral("stuck at %1 s").arg(snap() ? snap()->time : -1.0)));
 }
 
@@ -197,7 +168,7 @@ void TestTrafficHistory::searchFindsAVehicleOnTheRoad() {
     gui::CityView& view = *m_window->view();
     QCOMPARE(view.selection(), (gui::Selection{gui::Selection::Kind::Vehicle, v->trip}));
     QCOMPARE(m_window->inspector()->value(QStringLiteral("trip id")), QString::fromStdString(id));
-    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
     view.renderFrame();
     QVERIFY(distance2d(view.cameraCenter(), *view.vehicleShown(v->trip)) < 1.0);
 }
@@ -256,19 +227,19 @@ void TestTrafficHistory::followKeepsTheVehicleCentred() {
 void TestTrafficHistory::selectedVehicleShowsItsRoute() {
     // Paused, a vehicle on the road with most of its trip ahead.
     m_window->pause();
-    QVERIFY(waitFor([&] { return snap()->state != gui::SimState::Playing; }, 5000));
+    QVERIFY(test::waitFor([&] { return snap()->state != gui::SimState::Playing; }, 5000));
     const std::optional<gui::VehicleSnap> v = freshVehicle();
     QVERIFY(v.has_value());
     gui::CityView& view = *m_window->view();
     view.select({});
     view.resetCamera();
-    QVERIFY(waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
-    const int cyanBefore = countHue(view.renderFrame(), render::routeColor());
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    const int cyanBefore = test::countColor(view.renderFrame(), render::routeColor());
     QCOMPARE(view.routeSegmentsDrawn(), std::size_t{0});
 
     // Selected, the next snapshot carries its route, even while paused.
     view.select({gui::Selection::Kind::Vehicle, v->trip});
-    QVERIFY(waitFor([&] { return snap()->route && snap()->route->trip == v->trip; }, 3000));
+    QVERIFY(test::waitFor([&] { return snap()->route && snap()->route->trip == v->trip; }, 3000));
     const gui::RouteSnap route = *snap()->route;
     const CityModel& city = *view.city();
     const RoadNetwork& roads = city.roads;
@@ -312,13 +283,13 @@ void TestTrafficHistory::selectedVehicleShowsItsRoute() {
 
     // The map draws every segment of the route's links, in the route colour, over the scene.
     QImage frame;
-    QVERIFY(waitFor(
+    QVERIFY(test::waitFor(
         [&] {
             frame = view.renderFrame();
             return view.routeSegmentsDrawn() == segments;
         },
         3000));
-    const int cyanAfter = countHue(frame, render::routeColor());
+    const int cyanAfter = test::countColor(frame, render::routeColor());
     qInfo("route of trip %u: %zu links, %.0f m, %zu segments drawn; route-coloured pixels %d -> %d", v->trip,
           route.links.size(), total, segments, cyanBefore, cyanAfter);
     QVERIFY(cyanAfter > cyanBefore + 100);
@@ -328,7 +299,7 @@ void TestTrafficHistory::selectedVehicleShowsItsRoute() {
     view.renderFrame();
     QCOMPARE(view.routeSegmentsDrawn(), std::size_t{0});
     m_window->simulation()->step(1);
-    QVERIFY(waitFor([&] { return snap()->tick > 0 && !snap()->route; }, 3000));
+    QVERIFY(test::waitFor([&] { return snap()->tick > 0 && !snap()->route; }, 3000));
     view.select({});
 }
 
@@ -342,7 +313,7 @@ void TestTrafficHistory::followEndsWhenTheVehicleArrives() {
     QSignalSpy following(&view, &gui::CityView::followingChanged);
     m_window->setSimulationSpeed(0.0);
     m_window->play();
-    QVERIFY2(waitFor(
+    QVERIFY2(test::waitFor(
                  [&] {
                      view.renderFrame();
                      return !view.followedVehicle().has_value();
@@ -530,7 +501,7 @@ void TestTrafficHistory::timelineShowsTheRecordedMoment() {
     // The simulation goes on meanwhile; the view stays on the recorded moment.
     const std::int64_t tick = snap()->tick;
     m_window->stepOnce();
-    QVERIFY(waitFor([&] { return snap()->tick > tick; }, 5000));
+    QVERIFY(test::waitFor([&] { return snap()->tick > tick; }, 5000));
     QTest::qWait(100);
     QCOMPARE(view.snapshotShown(), recorded);
     // Another moment, then back to live.

@@ -17,6 +17,7 @@
 #include "citytwin/sim/city_model.h"
 #include "dashboard_panel.h"
 #include "diagnostics_panel.h"
+#include "gui_test_util.h"
 #include "inspector_panel.h"
 #include "layers_panel.h"
 #include "main_window.h"
@@ -31,46 +32,6 @@ using namespace ct;
 namespace {
 
 const QString kScenario = QStringLiteral(CT_GUI_FIXTURES_DIR "/gui_town.json");
-
-/// True when `px` has the hue of `c` at any brightness (chromaticity survives shading).
-bool sameChromaticity(QRgb px, render::Rgb c, double tolerance) {
-    const double s = qRed(px) + qGreen(px) + qBlue(px);
-    if (s < 60.0) {
-        return false;
-    }
-    const double cs = c.r + c.g + c.b;
-    return std::abs(qRed(px) / s - c.r / cs) < tolerance && std::abs(qGreen(px) / s - c.g / cs) < tolerance &&
-           std::abs(qBlue(px) / s - c.b / cs) < tolerance;
-}
-
-/// Pixels of `image` with the hue of `c` within `radius` of `centre` (whole image when radius < 0).
-int countColor(const QImage& image, render::Rgb c, QPoint centre = {}, int radius = -1) {
-    int hits = 0;
-    const int x0 = radius < 0 ? 0 : std::max(0, centre.x() - radius);
-    const int x1 = radius < 0 ? image.width() - 1 : std::min(image.width() - 1, centre.x() + radius);
-    const int y0 = radius < 0 ? 0 : std::max(0, centre.y() - radius);
-    const int y1 = radius < 0 ? image.height() - 1 : std::min(image.height() - 1, centre.y() + radius);
-    for (int y = y0; y <= y1; ++y) {
-        for (int x = x0; x <= x1; ++x) {
-            hits += sameChromaticity(image.pixel(x, y), c, 0.04) ? 1 : 0;
-        }
-    }
-    return hits;
-}
-
-/// Waits (processing events) until `pred` holds or `ms` pass.
-template <class Pred>
-bool waitFor(Pred pred, int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (!pred()) {
-        if (t.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(10);
-    }
-    return true;
-}
 
 }  // namespace
 
@@ -113,7 +74,7 @@ void TestTrafficView::initTestCase() {
     QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(m_window->diagnostics()->summary()));
     QVERIFY(m_window->simulation() != nullptr);
     // The first snapshot is shown within a poll.
-    QVERIFY(waitFor([&] { return snap() != nullptr; }, 2000));
+    QVERIFY(test::waitFor([&] { return snap() != nullptr; }, 2000));
 }
 
 void TestTrafficView::cleanupTestCase() {
@@ -124,8 +85,9 @@ void TestTrafficView::runTo(double t) {
     m_window->setSimulationSpeed(0.0);
     m_window->playUntil(t);
     QVERIFY2(
-        waitFor([&] { return snap() && snap()->time >= t - 1e-9 && snap()->state != gui::SimState::Playing; },
-                20000),
+        test::waitFor(
+            [&] { return snap() && snap()->time >= t - 1e-9 && snap()->state != gui::SimState::Playing; },
+            20000),
         qPrintable(QStringLiteral("stuck at %1 s").arg(snap() ? snap()->time : -1.0)));
 }
 
@@ -144,14 +106,14 @@ void TestTrafficView::stepAdvancesExactlyOneStep() {
     const std::int64_t tick = snap()->tick;
     const double time = snap()->time;
     m_window->stepOnce();
-    QVERIFY(waitFor([&] { return snap()->tick > tick; }, 5000));
+    QVERIFY(test::waitFor([&] { return snap()->tick > tick; }, 5000));
     QTest::qWait(300);
     QCOMPARE(snap()->tick, tick + 1);
     QCOMPARE(snap()->time, time + snap()->step);
     QCOMPARE(snap()->state, gui::SimState::Paused);
     // The toolbar's Step does the same.
     m_window->simToolbar()->stepAction()->trigger();
-    QVERIFY(waitFor([&] { return snap()->tick > tick + 1; }, 5000));
+    QVERIFY(test::waitFor([&] { return snap()->tick > tick + 1; }, 5000));
     QTest::qWait(200);
     QCOMPARE(snap()->tick, tick + 2);
     QCOMPARE(m_window->simToolbar()->clockText(),
@@ -177,7 +139,7 @@ void TestTrafficView::playAdvancesTheClockAtTheChosenSpeed() {
 
 void TestTrafficView::pauseStopsTheClock() {
     m_window->pause();
-    QVERIFY(waitFor([&] { return snap()->state == gui::SimState::Paused; }, 3000));
+    QVERIFY(test::waitFor([&] { return snap()->state == gui::SimState::Paused; }, 3000));
     const std::int64_t tick = snap()->tick;
     QTest::qWait(600);
     QCOMPARE(snap()->tick, tick);
@@ -190,7 +152,7 @@ void TestTrafficView::vehiclesMoveBetweenSnapshots() {
     QVERIFY(!snap()->vehicles.empty());
     const std::shared_ptr<const gui::SimSnapshot> before = snap();
     m_window->simulation()->step(3);
-    QVERIFY(waitFor([&] { return snap()->tick >= before->tick + 3; }, 5000));
+    QVERIFY(test::waitFor([&] { return snap()->tick >= before->tick + 3; }, 5000));
     const std::shared_ptr<const gui::SimSnapshot> after = snap();
     int moved = 0;
     int common = 0;
@@ -209,7 +171,7 @@ void TestTrafficView::vehiclesMoveBetweenSnapshots() {
                 v.y <= box.max.y + 10);
     }
     // The view draws them once it has caught up.
-    QVERIFY(waitFor([&] { return !m_window->view()->animating(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !m_window->view()->animating(); }, 3000));
     m_window->view()->renderFrame();
     QCOMPARE(m_window->view()->vehiclesDrawn(), after->vehicles.size());
 }
@@ -217,7 +179,7 @@ void TestTrafficView::vehiclesMoveBetweenSnapshots() {
 void TestTrafficView::framesBetweenTicksAreInterpolated() {
     // Paused, caught up: the view shows the snapshot's positions.
     gui::CityView& view = *m_window->view();
-    QVERIFY(waitFor([&] { return !view.animating(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.animating(); }, 3000));
     view.renderFrame();
     const std::shared_ptr<const gui::SimSnapshot> before = snap();
     // A moving vehicle far from the end of its lane, likely still driving after the step.
@@ -240,7 +202,7 @@ void TestTrafficView::framesBetweenTicksAreInterpolated() {
     // (a single step glides in over a quarter second), never past it.
     QElapsedTimer wall;
     m_window->stepOnce();
-    QVERIFY(waitFor([&] { return snap()->tick > before->tick; }, 5000));
+    QVERIFY(test::waitFor([&] { return snap()->tick > before->tick; }, 5000));
     wall.start();
     view.renderFrame();
     const qint64 firstFrameMs = wall.elapsed();
@@ -266,14 +228,14 @@ void TestTrafficView::framesBetweenTicksAreInterpolated() {
     QVERIFY((later - p0).length() + (p1 - later).length() - (p1 - p0).length() < 0.05f);
     QVERIFY2((later - p0).length() > (*mid - p0).length() || (p1 - later).length() < 1e-3f,
              "the vehicle did not move on between two frames");
-    QVERIFY(waitFor([&] { return !view.animating(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.animating(); }, 3000));
     view.renderFrame();
     QVERIFY((*view.vehicleShown(trip) - p1).length() < 1e-3f);
 }
 
 void TestTrafficView::vehiclesAppearInTheFrame() {
     gui::CityView& view = *m_window->view();
-    QVERIFY(waitFor([&] { return !view.animating(); }, 3000));
+    QVERIFY(test::waitFor([&] { return !view.animating(); }, 3000));
     const QImage frame = view.renderFrame();
     frame.save(QStringLiteral(CT_BINARY_DIR "/tst_traffic_view.png"));
     // Near each vehicle's projected position there are pixels of its class colour.
@@ -289,7 +251,7 @@ void TestTrafficView::vehiclesAppearInTheFrame() {
             continue;
         }
         ++vehicles;
-        seen += countColor(frame, render::vehicleColor(v.vclass), (*at * dpr).toPoint(), 8) > 0 ? 1 : 0;
+        seen += test::countColor(frame, render::vehicleColor(v.vclass), (*at * dpr).toPoint(), 8) > 0 ? 1 : 0;
     }
     qInfo("%d of %d vehicles in view found in the frame in their class colour", seen, vehicles);
     QVERIFY(vehicles > 0);
@@ -297,10 +259,10 @@ void TestTrafficView::vehiclesAppearInTheFrame() {
              qPrintable(QStringLiteral("only %1 of %2 vehicles drawn").arg(seen).arg(vehicles)));
     const render::Rgb car = render::vehicleColor(traffic::VehicleClass::Car);
     // And they go with the layer.
-    const int withCars = countColor(frame, car);
+    const int withCars = test::countColor(frame, car);
     m_window->layers()->checkBox(gui::CityView::Layer::Vehicles)->setChecked(false);
     QVERIFY(!view.layerVisible(gui::CityView::Layer::Vehicles));
-    const int without = countColor(view.renderFrame(), car);
+    const int without = test::countColor(view.renderFrame(), car);
     QVERIFY2(without * 10 < withCars,
              qPrintable(QStringLiteral("%1 car pixels with, %2 without").arg(withCars).arg(without)));
     m_window->layers()->checkBox(gui::CityView::Layer::Vehicles)->setChecked(true);
@@ -319,8 +281,8 @@ void TestTrafficView::linksTakeSpeedColours() {
     // The no-data grey appears on the links without traffic, and speed colours on the others.
     int coloured = 0;
     for (double ratio : {0.0, 0.3, 0.6, 1.0}) {
-        coloured += countColor(bySpeed, render::speedRatioColor(ratio)) -
-                    countColor(byClass, render::speedRatioColor(ratio));
+        coloured += test::countColor(bySpeed, render::speedRatioColor(ratio)) -
+                    test::countColor(byClass, render::speedRatioColor(ratio));
     }
     QVERIFY2(coloured > 50, qPrintable(QStringLiteral("%1 more pixels in speed colours").arg(coloured)));
     m_window->layers()->setRoadColoring(gui::CityView::RoadColoring::ByClass);
@@ -328,7 +290,7 @@ void TestTrafficView::linksTakeSpeedColours() {
 
 void TestTrafficView::dashboardShowsVitalSigns() {
     runTo(130.0);
-    QVERIFY(waitFor(
+    QVERIFY(test::waitFor(
         [&] { return m_window->dashboard()->pointCount(gui::DashboardPanel::Sign::Running) >= 2; }, 3000));
     using Sign = gui::DashboardPanel::Sign;
     for (Sign s : {Sign::Running, Sign::MeanSpeed, Sign::DelayIndex, Sign::TripsCompleted, Sign::Co2Rate}) {
@@ -368,7 +330,7 @@ void TestTrafficView::clickSelectsABuilding() {
     }
     // The house of the small town is 7.5 m high ("height" = "7.5 m").
     const QImage highlighted = view.renderFrame();
-    QVERIFY(countColor(highlighted, render::highlightColor()) > 20);
+    QVERIFY(test::countColor(highlighted, render::highlightColor()) > 20);
     // A click on empty ground clears the selection.
     QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, QPoint(5, 5));
     QVERIFY(view.selection().empty());
@@ -379,7 +341,7 @@ void TestTrafficView::clickSelectsAVehicle() {
     gui::CityView& view = *m_window->view();
     // Vehicles are running again after a few steps.
     m_window->simulation()->step(1);
-    QVERIFY(waitFor([&] { return !snap()->vehicles.empty() && !view.animating(); }, 5000));
+    QVERIFY(test::waitFor([&] { return !snap()->vehicles.empty() && !view.animating(); }, 5000));
     if (snap()->vehicles.empty()) {
         QSKIP("no vehicle on the road at this moment");
     }

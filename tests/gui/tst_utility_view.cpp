@@ -16,6 +16,7 @@
 #include "citytwin/sim/city_model.h"
 #include "dashboard_panel.h"
 #include "diagnostics_panel.h"
+#include "gui_test_util.h"
 #include "inspector_panel.h"
 #include "layers_panel.h"
 #include "main_window.h"
@@ -27,19 +28,6 @@
 using namespace ct;
 
 namespace {
-
-template <class Pred>
-bool waitFor(Pred pred, int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (!pred()) {
-        if (t.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(10);
-    }
-    return true;
-}
 
 /// Pixels within a few levels of an exact colour (the caps are drawn without lighting).
 int countExact(const QImage& image, render::Rgb c) {
@@ -71,7 +59,7 @@ private Q_SLOTS:
         QVERIFY(m_window->loadScenario(QStringLiteral(CT_FIXTURES_DIR "/scenarios/utility_town.json")));
         QVERIFY(finished.wait(60000));
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(m_window->diagnostics()->summary()));
-        QVERIFY(waitFor([&] { return snap() != nullptr; }, 2000));
+        QVERIFY(test::waitFor([&] { return snap() != nullptr; }, 2000));
     }
     void cleanupTestCase() { m_window.reset(); }
 
@@ -109,7 +97,7 @@ private Q_SLOTS:
         QCOMPARE(m_window->dashboard()->latestValue(gui::DashboardPanel::Sign::WithoutPower), 0.0);
         // The inspector of the hospital says who serves it and what it has.
         m_window->view()->select({gui::Selection::Kind::Building, hospital});
-        QVERIFY(waitFor(
+        QVERIFY(test::waitFor(
             [&] { return m_window->inspector()->value(QStringLiteral("has water")).startsWith("NO"); },
             3000));
         QCOMPARE(m_window->inspector()->value(QStringLiteral("has power")), QStringLiteral("yes"));
@@ -138,7 +126,7 @@ private:
         m_window->setSimulationSpeed(0.0);
         m_window->playUntil(t);
         QVERIFY2(
-            waitFor(
+            test::waitFor(
                 [&] { return snap() && snap()->time >= t - 1e-9 && snap()->state != gui::SimState::Playing; },
                 30000),
             qPrintable(QStringLiteral("stuck at %1 s").arg(snap() ? snap()->time : -1.0)));

@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 
 #include "diagnostics_panel.h"
+#include "gui_test_util.h"
 #include "main_window.h"
 #include "sim_snapshot.h"
 #include "sim_worker.h"
@@ -26,19 +27,6 @@ using namespace ct;
 namespace {
 
 const QString kScenario = QStringLiteral(CT_GUI_FIXTURES_DIR "/gui_town.json");
-
-template <class Pred>
-bool waitFor(Pred pred, int ms) {
-    QElapsedTimer t;
-    t.start();
-    while (!pred()) {
-        if (t.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(10);
-    }
-    return true;
-}
 
 /// Everything in `dir`, hidden files too.
 QStringList entries(const QString& dir) {
@@ -71,7 +59,7 @@ void TestVideoExport::initTestCase() {
     QVERIFY(m_window->loadScenario(kScenario));
     QVERIFY(finished.wait(60000));
     QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(m_window->diagnostics()->summary()));
-    QVERIFY(waitFor([&] { return m_window->shownSnapshot() != nullptr; }, 2000));
+    QVERIFY(test::waitFor([&] { return m_window->shownSnapshot() != nullptr; }, 2000));
 }
 
 void TestVideoExport::cleanupTestCase() {
@@ -150,7 +138,7 @@ void TestVideoExport::cancelLeavesNothing() {
     s.size = QSize(200, 150);
     QString error;
     QVERIFY2(m_window->exportVideo(s, &error), qPrintable(error));
-    QVERIFY(waitFor([&] { return m_window->videoExport()->framesDone() >= 2; }, 60000));
+    QVERIFY(test::waitFor([&] { return m_window->videoExport()->framesDone() >= 2; }, 60000));
     QVERIFY(!entries(dir.path()).isEmpty());  // the partial folder
     QSignalSpy done(m_window.get(), &gui::MainWindow::videoExportFinished);
     m_window->videoExport()->cancel();
@@ -224,8 +212,8 @@ void TestVideoExport::dialogAndProgress() {
     auto* progress = m_window->findChild<QProgressDialog*>(QStringLiteral("videoProgress"));
     QVERIFY(progress != nullptr);
     QCOMPARE(progress->maximum(), 300);
-    QVERIFY(waitFor([&] { return m_window->videoExport()->framesDone() >= 3; }, 60000));
-    QVERIFY(waitFor([&] { return progress->value() >= 3 && progress->isVisible(); }, 5000));
+    QVERIFY(test::waitFor([&] { return m_window->videoExport()->framesDone() >= 3; }, 60000));
+    QVERIFY(test::waitFor([&] { return progress->value() >= 3 && progress->isVisible(); }, 5000));
     QVERIFY2(progress->labelText().startsWith(QStringLiteral("Frame ")), qPrintable(progress->labelText()));
     progress->grab().save(QStringLiteral("tst_video_export_progress.png"));
     QSignalSpy done(m_window.get(), &gui::MainWindow::videoExportFinished);
