@@ -65,6 +65,7 @@ struct CityViewPrivate {
     // Traffic: the newest snapshot, and where its vehicles started from when it arrived (what was
     // on screen then), so motion stays continuous whatever the timing of snapshots.
     std::shared_ptr<const SimSnapshot> latest;
+    std::vector<render::Rgb> linkColors;    ///< what the overlay shows, by link
     const RouteSnap* routeShown = nullptr;  ///< the route the highlight draws (held by routeHeld)
     std::shared_ptr<const RouteSnap> routeHeld;
     std::vector<VehicleSnap> from;
@@ -152,7 +153,7 @@ struct CityViewPrivate {
             vehicleGroup->setNodeMask(showVehicles ? render::kDynamicMask : 0u);
         }
         if (overlay) {
-            overlay->node()->setNodeMask(coloring == CityView::RoadColoring::BySpeed ? render::kDynamicMask
+            overlay->node()->setNodeMask(coloring != CityView::RoadColoring::ByClass ? render::kDynamicMask
                                                                                      : 0u);
         }
         if (utilityLayer) {
@@ -336,6 +337,7 @@ void CityView::setCity(std::shared_ptr<const CityModel> city, std::shared_ptr<re
     p.top->addChild(scene->root.get());
     p.overlay = std::make_unique<render::LinkOverlay>(*city);
     p.top->addChild(p.overlay->node());
+    p.linkColors.clear();
     p.closures = std::make_unique<render::ClosureLayer>(*city);
     p.closuresShown = nullptr;
     p.top->addChild(p.closures->node());
@@ -545,6 +547,34 @@ std::size_t CityView::vehiclesDrawn() const {
     return m_impl->vehicles && m_impl->showVehicles ? m_impl->vehicles->count() : 0;
 }
 
+QString CityView::roadColoringKey(RoadColoring coloring) {
+    switch (coloring) {
+        case RoadColoring::BySpeed:
+            return QStringLiteral("speed");
+        case RoadColoring::ByDelay:
+            return QStringLiteral("delay");
+        case RoadColoring::ByDensity:
+            return QStringLiteral("density");
+        case RoadColoring::ByClass:
+            break;
+    }
+    return QStringLiteral("class");
+}
+
+std::optional<CityView::RoadColoring> CityView::roadColoringFromKey(const QString& key) {
+    for (RoadColoring c :
+         {RoadColoring::ByClass, RoadColoring::BySpeed, RoadColoring::ByDelay, RoadColoring::ByDensity}) {
+        if (key == roadColoringKey(c)) {
+            return c;
+        }
+    }
+    return std::nullopt;
+}
+
+render::Rgb CityView::linkColorShown(std::uint32_t link) const {
+    return link < m_impl->linkColors.size() ? m_impl->linkColors[link] : render::noDataColor();
+}
+
 std::size_t CityView::closedLinksDrawn() const {
     return m_impl->closures ? m_impl->closures->closedCount() : 0;
 }
@@ -571,20 +601,42 @@ void CityView::updateDynamicLayers() {
         p.signalLayer->setTime(p.latest->time);
     }
 
-    // Links by speed, recoloured a few times a second at most.
-    if (p.coloring == RoadColoring::BySpeed && p.overlay && p.linkColorsDirty &&
+    // Links by live figures, recoloured a few times a second at most.
+    if (p.coloring != RoadColoring::ByClass && p.overlay && p.linkColorsDirty &&
         (p.linkColorsAt < 0.0 || p.now() - p.linkColorsAt > 0.25)) {
         const RoadNetwork& roads = p.city->roads;
         std::vector<render::Rgb> colors(roads.linkCount(), render::noDataColor());
-        if (p.latest) {
+        if (p.latest && p.coloring == RoadColoring::ByDensity) {
+            // Vehicles on each link's lanes now, per km and lane.
+            std::vector<std::uint32_t> count(roads.linkCount(), 0);
+            const traffic::TrafficNetwork* net = p.network.get();
+            if (net != nullptr) {
+                for (const VehicleSnap& v : p.latest->vehicles) {
+                    if (v.lane < net->normalLaneCount && net->laneLink[v.lane].index() < count.size()) {
+                        ++count[net->laneLink[v.lane].index()];
+                    }
+                }
+                for (std::size_t l = 0; l < colors.size(); ++l) {
+                    const double laneKm = roads.linkLength[l] / 1000.0 * std::max<int>(roads.linkLanes[l], 1);
+                    colors[l] = render::densityColor(laneKm > 0.0 ? count[l] / laneKm : -1.0);
+                }
+            }
+        } else if (p.latest) {
             const std::size_t n = std::min(colors.size(), p.latest->linkSpeed.size());
             for (std::size_t l = 0; l < n; ++l) {
                 const double limit = roads.linkSpeed[l];
                 const double v = p.latest->linkSpeed[l];
-                colors[l] = render::speedRatioColor(limit > 0.0 && std::isfinite(v) ? v / limit : -1.0);
+                if (p.coloring == RoadColoring::BySpeed) {
+                    colors[l] = render::speedRatioColor(limit > 0.0 && std::isfinite(v) ? v / limit : -1.0);
+                } else {
+                    colors[l] = render::delayIndexColor(limit > 0.0 && std::isfinite(v)
+                                                            ? limit / std::max(v, 0.1)
+                                                            : std::numeric_limits<double>::quiet_NaN());
+                }
             }
         }
         p.overlay->setColors(colors);
+        p.linkColors = std::move(colors);
         p.linkColorsDirty = false;
         p.linkColorsAt = p.now();
     }

@@ -7,9 +7,11 @@
 #include <optional>
 
 #include <QOpenGLWidget>
+#include <QString>
 #include <QVector3D>
 
 #include "camera_pose.h"
+#include "citytwin/render/palette.h"
 #include "citytwin/render/scene_stats.h"
 #include "selection.h"
 
@@ -78,7 +80,15 @@ public:
     [[nodiscard]] bool layerVisible(Layer layer) const;
     /// Roads in their class colours, or each direction coloured by its live mean speed as a share
     /// of the speed limit (render::speedRatioColor).
-    enum class RoadColoring { ByClass, BySpeed };
+    /// What the road links are coloured by: their class (the road ribbons), or live figures in a
+    /// heatmap overlay: mean speed / limit, delay index (limit / mean speed: free-flow over
+    /// actual travel time, over the last minute), or density (vehicles per km and lane now).
+    enum class RoadColoring { ByClass, BySpeed, ByDelay, ByDensity };
+    /// "class", "speed", "delay", "density" (the --roads option and the settings).
+    [[nodiscard]] static QString roadColoringKey(RoadColoring coloring);
+    [[nodiscard]] static std::optional<RoadColoring> roadColoringFromKey(const QString& key);
+    /// The colour the overlay gives a link now (the last recolouring); noDataColor() when none.
+    [[nodiscard]] render::Rgb linkColorShown(std::uint32_t link) const;
     void setRoadColoring(RoadColoring coloring);
     [[nodiscard]] RoadColoring roadColoring() const;
 

@@ -1,8 +1,10 @@
 #include "layers_panel.h"
 
-#include "citytwin/render/utility_layer.h"
-
+#include <functional>
 #include <utility>
+#include <vector>
+
+#include "citytwin/render/utility_layer.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -39,44 +41,80 @@ QWidget* swatch(const QColor& color, const QString& text, QWidget* parent) {
 
 }  // namespace
 
-/// The legend of links by speed: the colour ramp with its scale, the attribute and its unit.
-class SpeedLegend : public QWidget {
+/// The legend of a road colouring: the colour ramp with its scale, the attribute and its unit.
+class RoadLegend : public QWidget {
 public:
-    explicit SpeedLegend(QWidget* parent) : QWidget(parent) { setMinimumHeight(70); }
+    explicit RoadLegend(QWidget* parent) : QWidget(parent) { setMinimumHeight(70); }
+
+    void show(CityView::RoadColoring coloring) {
+        m_coloring = coloring;
+        setVisible(coloring != CityView::RoadColoring::ByClass);
+        update();
+    }
 
 protected:
     void paintEvent(QPaintEvent*) override {
+        QString title;
+        QString noData = tr("no vehicle in the last minute");
+        std::vector<double> ticks;  // attribute values at the tick marks, left to right
+        std::function<render::Rgb(double)> color;
+        QString last;  // the rightmost tick's label suffix ("+" when it saturates)
+        switch (m_coloring) {
+            case CityView::RoadColoring::BySpeed:
+                title = tr("Mean speed / speed limit (%)");
+                ticks = {0, 20, 40, 60, 80, 100};
+                color = [](double pct) { return render::speedRatioColor(pct / 100.0); };
+                break;
+            case CityView::RoadColoring::ByDelay:
+                title = tr("Delay index (travel time / free flow)");
+                ticks = {1.0, 1.5, 2.0, 2.5, 3.0};
+                color = [](double d) { return render::delayIndexColor(d); };
+                last = QStringLiteral("+");
+                break;
+            case CityView::RoadColoring::ByDensity:
+                title = tr("Density now (vehicles / km / lane)");
+                ticks = {0, 20, 40, 60, 80};
+                color = [](double k) { return render::densityColor(k); };
+                last = QStringLiteral("+");
+                noData.clear();
+                break;
+            case CityView::RoadColoring::ByClass:
+                return;
+        }
         QPainter p(this);
         p.setRenderHint(QPainter::Antialiasing);
         const int left = 6;
-        const int right = width() - 10;
+        const int right = width() - 14;
         const int top = 20;
         const int barHeight = 14;
-        p.drawText(QRect(left, 0, width() - left, top - 2), Qt::AlignLeft | Qt::AlignBottom,
-                   tr("Mean speed / speed limit (%)"));
-        // The ramp from 0 to 100 %: the palette saturates at 80 %.
+        p.drawText(QRect(left, 0, width() - left, top - 2), Qt::AlignLeft | Qt::AlignBottom, title);
+        const double lo = ticks.front();
+        const double hi = ticks.back();
         QLinearGradient ramp(left, 0, right, 0);
-        for (int k = 0; k <= 20; ++k) {
-            const double ratio = k / 20.0;
-            ramp.setColorAt(ratio, toQColor(render::speedRatioColor(ratio)));
+        for (int k = 0; k <= 40; ++k) {
+            ramp.setColorAt(k / 40.0, toQColor(color(lo + (hi - lo) * k / 40.0)));
         }
         p.fillRect(QRect(left, top, right - left, barHeight), ramp);
         p.setPen(QColor(80, 80, 80));
         p.drawRect(QRect(left, top, right - left, barHeight));
-        for (int pct = 0; pct <= 100; pct += 20) {
-            const int x = left + (right - left) * pct / 100;
+        for (std::size_t k = 0; k < ticks.size(); ++k) {
+            const int x = left + static_cast<int>((right - left) * (ticks[k] - lo) / (hi - lo));
             p.drawLine(x, top + barHeight, x, top + barHeight + 4);
-            p.drawText(QRect(x - 20, top + barHeight + 4, 40, 16), Qt::AlignHCenter | Qt::AlignTop,
-                       QString::number(pct));
+            p.drawText(QRect(x - 22, top + barHeight + 4, 44, 16), Qt::AlignHCenter | Qt::AlignTop,
+                       QString::number(ticks[k]) + (k + 1 == ticks.size() ? last : QString()));
         }
-        // No data.
-        const int y = top + barHeight + 24;
-        p.fillRect(QRect(left, y, 28, 12), toQColor(render::noDataColor()));
-        p.drawRect(QRect(left, y, 28, 12));
-        p.drawText(QRect(left + 36, y - 3, width() - left - 36, 18), Qt::AlignLeft | Qt::AlignVCenter,
-                   tr("no vehicle in the last minute"));
+        if (!noData.isEmpty()) {
+            const int y = top + barHeight + 24;
+            p.fillRect(QRect(left, y, 28, 12), toQColor(render::noDataColor()));
+            p.drawRect(QRect(left, y, 28, 12));
+            p.drawText(QRect(left + 36, y - 3, width() - left - 36, 18), Qt::AlignLeft | Qt::AlignVCenter,
+                       noData);
+        }
     }
     [[nodiscard]] QSize sizeHint() const override { return {220, 80}; }
+
+private:
+    CityView::RoadColoring m_coloring = CityView::RoadColoring::ByClass;
 };
 
 LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent) {
@@ -140,20 +178,25 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent) {
     auto* roadsLayout = new QVBoxLayout(roads);
     m_byClass = new QRadioButton(tr("Road class"), roads);
     m_bySpeed = new QRadioButton(tr("Live speed (share of the limit)"), roads);
+    m_byDelay = new QRadioButton(tr("Delay index"), roads);
+    m_byDensity = new QRadioButton(tr("Density (heatmap)"), roads);
     m_byClass->setChecked(true);
     auto* group = new QButtonGroup(this);
-    group->addButton(m_byClass);
-    group->addButton(m_bySpeed);
-    roadsLayout->addWidget(m_byClass);
-    roadsLayout->addWidget(m_bySpeed);
-    m_legend = new SpeedLegend(roads);
-    m_legend->setEnabled(false);
+    m_legend = new RoadLegend(roads);
+    for (auto [button, coloring] : {std::pair{m_byClass, CityView::RoadColoring::ByClass},
+                                    std::pair{m_bySpeed, CityView::RoadColoring::BySpeed},
+                                    std::pair{m_byDelay, CityView::RoadColoring::ByDelay},
+                                    std::pair{m_byDensity, CityView::RoadColoring::ByDensity}}) {
+        group->addButton(button);
+        roadsLayout->addWidget(button);
+        connect(button, &QRadioButton::toggled, this, [this, coloring = coloring](bool on) {
+            if (on) {
+                m_legend->show(coloring);
+                Q_EMIT roadColoringChanged(coloring);
+            }
+        });
+    }
     roadsLayout->addWidget(m_legend);
-    connect(m_bySpeed, &QRadioButton::toggled, this, [this](bool on) {
-        m_legend->setEnabled(on);
-        m_legend->setVisible(on);
-        Q_EMIT roadColoringChanged(on ? CityView::RoadColoring::BySpeed : CityView::RoadColoring::ByClass);
-    });
     m_legend->setVisible(false);
     layout->addWidget(roads);
 
@@ -207,11 +250,27 @@ QCheckBox* LayersPanel::checkBox(CityView::Layer layer) const {
 }
 
 void LayersPanel::setRoadColoring(CityView::RoadColoring coloring) {
-    (coloring == CityView::RoadColoring::BySpeed ? m_bySpeed : m_byClass)->setChecked(true);
+    switch (coloring) {
+        case CityView::RoadColoring::BySpeed:
+            m_bySpeed->setChecked(true);
+            break;
+        case CityView::RoadColoring::ByDelay:
+            m_byDelay->setChecked(true);
+            break;
+        case CityView::RoadColoring::ByDensity:
+            m_byDensity->setChecked(true);
+            break;
+        case CityView::RoadColoring::ByClass:
+            m_byClass->setChecked(true);
+            break;
+    }
 }
 
 CityView::RoadColoring LayersPanel::roadColoring() const {
-    return m_bySpeed->isChecked() ? CityView::RoadColoring::BySpeed : CityView::RoadColoring::ByClass;
+    return m_bySpeed->isChecked()     ? CityView::RoadColoring::BySpeed
+           : m_byDelay->isChecked()   ? CityView::RoadColoring::ByDelay
+           : m_byDensity->isChecked() ? CityView::RoadColoring::ByDensity
+                                      : CityView::RoadColoring::ByClass;
 }
 
 }  // namespace ct::gui

@@ -10,7 +10,7 @@ class QRadioButton;
 
 namespace ct::gui {
 
-class SpeedLegend;
+class RoadLegend;
 
 /// GUI thread only. Emits the user's choices; the main window applies them to the view.
 class LayersPanel : public QWidget {
@@ -36,7 +36,9 @@ private:
     QCheckBox* m_service = nullptr;
     QRadioButton* m_byClass = nullptr;
     QRadioButton* m_bySpeed = nullptr;
-    SpeedLegend* m_legend = nullptr;
+    QRadioButton* m_byDelay = nullptr;
+    QRadioButton* m_byDensity = nullptr;
+    RoadLegend* m_legend = nullptr;
 };
 
 }  // namespace ct::gui

@@ -205,7 +205,8 @@ int main(int argc, char* argv[]) {
         QStringLiteral("X"), QStringLiteral("1"));
     const QCommandLineOption colorOption(
         QStringLiteral("roads"),
-        QStringLiteral("Colour roads by 'class' (default, or the last run's choice) or 'speed'."),
+        QStringLiteral("Colour roads by 'class' (default, or the last run's choice), live 'speed', "
+                       "'delay' (delay index) or 'density' (vehicles per km and lane)."),
         QStringLiteral("MODE"), QStringLiteral("class"));
     const QCommandLineOption searchOption(
         QStringLiteral("search"),
@@ -382,10 +383,14 @@ int main(int argc, char* argv[]) {
     if (parser.isSet(speedOption) || !shotPath.isEmpty() || parser.isSet(noSettingsOption)) {
         window.setSimulationSpeed(speed);
     }
-    if (parser.value(colorOption) == QStringLiteral("speed")) {
-        window.layers()->setRoadColoring(ct::gui::CityView::RoadColoring::BySpeed);
-    } else if (parser.isSet(colorOption)) {
-        window.layers()->setRoadColoring(ct::gui::CityView::RoadColoring::ByClass);
+    if (parser.isSet(colorOption)) {
+        const auto coloring = ct::gui::CityView::roadColoringFromKey(parser.value(colorOption));
+        if (!coloring) {
+            std::fprintf(stderr, "citytwin-gui: --roads takes class, speed, delay or density, not '%s'\n",
+                         qPrintable(parser.value(colorOption)));
+            return 2;
+        }
+        window.layers()->setRoadColoring(*coloring);
     }
     bool okScrub = true;
     const double scrub = parser.isSet(scrubOption) ? parser.value(scrubOption).toDouble(&okScrub) : -1.0;

@@ -851,10 +851,8 @@ void MainWindow::useSettings() {
         }
     }
     const QString roads = settings.value(QStringLiteral("layers/roads")).toString();
-    if (roads == QStringLiteral("speed")) {
-        m_layers->setRoadColoring(CityView::RoadColoring::BySpeed);
-    } else if (roads == QStringLiteral("class")) {
-        m_layers->setRoadColoring(CityView::RoadColoring::ByClass);
+    if (const auto coloring = CityView::roadColoringFromKey(roads)) {
+        m_layers->setRoadColoring(*coloring);
     }
     bool ok = false;
     const double speed = settings.value(QStringLiteral("simulation/speed")).toDouble(&ok);
@@ -879,9 +877,7 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("layers/water"), m_view->layerVisible(Layer::WaterNetwork));
     settings.setValue(QStringLiteral("layers/power"), m_view->layerVisible(Layer::PowerNetwork));
     settings.setValue(QStringLiteral("layers/service"), m_view->layerVisible(Layer::BuildingService));
-    settings.setValue(QStringLiteral("layers/roads"),
-                      m_view->roadColoring() == CityView::RoadColoring::BySpeed ? QStringLiteral("speed")
-                                                                                : QStringLiteral("class"));
+    settings.setValue(QStringLiteral("layers/roads"), CityView::roadColoringKey(m_view->roadColoring()));
     settings.setValue(QStringLiteral("simulation/speed"), m_simBar->speed());
     m_recent->save(settings);
     settings.sync();

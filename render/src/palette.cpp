@@ -160,6 +160,54 @@ Rgb noDataColor() {
     return {0.80f, 0.80f, 0.80f};
 }
 
+namespace {
+
+/// The traffic-map ramp (free green, yellow, orange, standing red) at t in [0,1].
+Rgb trafficRamp(double t) {
+    static constexpr std::array<Rgb, 4> kStops{{
+        {0.15f, 0.72f, 0.20f},
+        {0.98f, 0.85f, 0.10f},
+        {0.98f, 0.45f, 0.05f},
+        {0.80f, 0.05f, 0.05f},
+    }};
+    const float s = std::clamp(static_cast<float>(t), 0.0f, 1.0f) * static_cast<float>(kStops.size() - 1);
+    const auto i = std::min(static_cast<std::size_t>(s), kStops.size() - 2);
+    return mix(kStops[i], kStops[i + 1], s - static_cast<float>(i));
+}
+
+/// Piecewise linear position of v between breakpoints, mapped to [0,1] in equal steps.
+double between(double v, double a, double b, double c, double d) {
+    if (v <= a) {
+        return 0.0;
+    }
+    if (v <= b) {
+        return (v - a) / (b - a) / 3.0;
+    }
+    if (v <= c) {
+        return (1.0 + (v - b) / (c - b)) / 3.0;
+    }
+    if (v <= d) {
+        return (2.0 + (v - c) / (d - c)) / 3.0;
+    }
+    return 1.0;
+}
+
+}  // namespace
+
+Rgb delayIndexColor(double index) {
+    if (!std::isfinite(index)) {
+        return noDataColor();
+    }
+    return trafficRamp(between(index, 1.0, 1.5, 2.0, 3.0));
+}
+
+Rgb densityColor(double vehPerKmLane) {
+    if (!std::isfinite(vehPerKmLane) || vehPerKmLane < 0.0) {
+        return noDataColor();
+    }
+    return trafficRamp(between(vehPerKmLane, 0.0, 20.0, 40.0, 70.0));
+}
+
 Rgb closedColor() {
     return {0.86f, 0.08f, 0.12f};
 }

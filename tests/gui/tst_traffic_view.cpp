@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <map>
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QDockWidget>
@@ -285,6 +287,48 @@ void TestTrafficView::linksTakeSpeedColours() {
                     test::countColor(byClass, render::speedRatioColor(ratio));
     }
     QVERIFY2(coloured > 50, qPrintable(QStringLiteral("%1 more pixels in speed colours").arg(coloured)));
+
+    // Delay index: limit / mean speed of the last minute, on the same ramp as the legend.
+    const CityModel& city = *view.city();
+    m_window->layers()->setRoadColoring(gui::CityView::RoadColoring::ByDelay);
+    QCOMPARE(view.roadColoring(), gui::CityView::RoadColoring::ByDelay);
+    view.renderFrame();
+    int checkedDelay = 0;
+    for (std::uint32_t l = 0; l < speeds.size(); ++l) {
+        if (std::isfinite(speeds[l]) && speeds[l] > 0.1f) {
+            const double index = city.roads.linkSpeed[l] / speeds[l];
+            const render::Rgb want = render::delayIndexColor(index);
+            const render::Rgb got = view.linkColorShown(l);
+            QVERIFY(std::abs(got.r - want.r) < 1e-6f && std::abs(got.g - want.g) < 1e-6f);
+            ++checkedDelay;
+        }
+    }
+    QVERIFY(checkedDelay > 0);
+    // A free-flowing link is green, one at a third of its limit red (hand-computed ramp).
+    QCOMPARE(render::delayIndexColor(1.0).g, render::delayIndexColor(0.8).g);
+    QVERIFY(render::delayIndexColor(1.0).g > 0.6f && render::delayIndexColor(1.0).r < 0.2f);
+    QVERIFY(render::delayIndexColor(3.0).r > 0.7f && render::delayIndexColor(3.0).g < 0.1f);
+
+    // Density: the vehicles on a link's lanes now, per km and lane.
+    m_window->layers()->setRoadColoring(gui::CityView::RoadColoring::ByDensity);
+    view.renderFrame();
+    const traffic::TrafficNetwork& net = *m_window->simulation()->session()->network;
+    std::map<std::uint32_t, int> onLink;
+    for (const gui::VehicleSnap& v : snap()->vehicles) {
+        if (v.lane < net.normalLaneCount) {
+            ++onLink[net.laneLink[v.lane].index()];
+        }
+    }
+    QVERIFY(!onLink.empty());
+    for (const auto& [l, n] : onLink) {
+        const double k = n / (city.roads.linkLength[l] / 1000.0 * std::max<int>(city.roads.linkLanes[l], 1));
+        const render::Rgb want = render::densityColor(k);
+        const render::Rgb got = view.linkColorShown(l);
+        QVERIFY2(std::abs(got.r - want.r) < 1e-6f && std::abs(got.g - want.g) < 1e-6f,
+                 qPrintable(QStringLiteral("link %1: %2 vehicles").arg(l).arg(n)));
+    }
+    const int dense = test::countColor(view.renderFrame(), render::densityColor(0.0));
+    QVERIFY2(dense > 50, qPrintable(QStringLiteral("%1 pixels of empty-link green").arg(dense)));
     m_window->layers()->setRoadColoring(gui::CityView::RoadColoring::ByClass);
 }
 

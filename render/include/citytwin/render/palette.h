@@ -37,6 +37,13 @@ Rgb groundColor();
 /// The sky: the clear colour of the view.
 Rgb skyColor();
 
+/// Links by delay index (mean travel time / free-flow travel time): green at 1 (or below),
+/// yellow at 1.5, orange at 2, red from 3; grey for NaN (no data).
+Rgb delayIndexColor(double index);
+/// Links by density, vehicles per km and lane: green when empty, yellow at 20, orange at 40,
+/// red from 70 (a standing queue is about 130); grey when negative (no data).
+Rgb densityColor(double vehPerKmLane);
+
 /// A closed road link (striped with white) and its barrier.
 Rgb closedColor();
 
