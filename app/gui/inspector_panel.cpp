@@ -144,6 +144,13 @@ Rows linkRows(const CityModel& city, std::uint32_t l, const ScenarioSession* ses
          QStringLiteral("%1 -> %2").arg(r.linkFrom[l].index()).arg(r.linkTo[l].index())},
         {QObject::tr("source feature"), QString::number(r.linkSourceFeature[l])},
     };
+    if (session != nullptr && session->sumo()) {
+        // The name is the SUMO edge id; its street name (an edge netconvert made from OSM) beside it.
+        const std::string street = l < session->edgeNames.size() ? session->edgeNames[l] : std::string{};
+        rows.insert(
+            rows.begin() + 2,
+            {QObject::tr("street"), street.empty() ? QStringLiteral("-") : QString::fromStdString(street)});
+    }
     if (snap != nullptr && session != nullptr) {
         const double v = l < snap->linkSpeed.size() ? snap->linkSpeed[l] : NAN;
         rows.emplace_back(QObject::tr("live mean speed"),
@@ -291,12 +298,19 @@ Rows junctionRows(const CityModel& city, std::uint32_t n, const ScenarioSession*
     }
     Rows rows{
         {QObject::tr("id"), QString::number(n)},
-        {QObject::tr("roads meeting"), QString::number(r.nodeDegree(NodeId(n)))},
-        {QObject::tr("signals"),
-         (r.nodeFlags[n] & node_flags::kSignalised) != 0 ? QObject::tr("yes") : QObject::tr("no")},
-        {QObject::tr("position"),
-         QStringLiteral("%1, %2 m").arg(num(r.nodePos[n].x)).arg(num(r.nodePos[n].y))},
     };
+    if (session != nullptr && n < session->junctionIds.size()) {
+        rows.emplace_back(QObject::tr("SUMO junction"), QString::fromStdString(session->junctionIds[n]));
+    }
+    rows.insert(
+        rows.end(),
+        {
+            {QObject::tr("roads meeting"), QString::number(r.nodeDegree(NodeId(n)))},
+            {QObject::tr("signals"),
+             (r.nodeFlags[n] & node_flags::kSignalised) != 0 ? QObject::tr("yes") : QObject::tr("no")},
+            {QObject::tr("position"),
+             QStringLiteral("%1, %2 m").arg(num(r.nodePos[n].x)).arg(num(r.nodePos[n].y))},
+        });
     if (session != nullptr && n < session->network->nodeCount()) {
         static const char* kControl[] = {"none", "priority", "signal", "all-way stop"};
         const auto c = static_cast<std::size_t>(session->network->nodeControl[n]);

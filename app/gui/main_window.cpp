@@ -31,8 +31,11 @@
 #include <QTimer>
 #include <QToolBar>
 
+#include <osg/Group>
+
 #include "bookmarks_panel.h"
 #include "city_view.h"
+#include "citytwin/render/junction_areas.h"
 #include "citytwin/render/scene_builder.h"
 #include "citytwin/sim/city_model.h"
 #include "dashboard_panel.h"
@@ -118,6 +121,14 @@ std::shared_ptr<LoadOutcome> runScenarioLoad(const QString& path, const QString&
     if (load.session) {
         try {
             out->scene = std::make_shared<render::SceneBuild>(render::buildCityScene(*load.session->city));
+            const ScenarioSession& s = *load.session;
+            if (s.sumo() && out->scene->root && out->scene->root->asGroup() != nullptr) {
+                // A SUMO network's junctions are paved to their outlines, where the internal lanes run.
+                if (osg::ref_ptr<osg::Node> areas =
+                        render::buildJunctionAreas(*s.city, s.junctionShapeOffset, s.junctionShapePoints)) {
+                    out->scene->root->asGroup()->addChild(areas.get());
+                }
+            }
             out->city = load.session->city;
             out->title = QString::fromStdString(load.session->title);
             out->session = std::move(load.session);
@@ -1135,7 +1146,7 @@ bool MainWindow::editLink(std::uint32_t link, bool close) {
     if (!m_sim || !m_session || link >= m_session->city->roads.linkCount()) {
         return false;
     }
-    m_sim->editLinks({LinkId(link)}, close, std::to_string(link));
+    m_sim->editLinks({LinkId(link)}, close, m_session->linkReference(LinkId(link)));
     ++m_editsRequested;
     statusBar()->showMessage(close ? tr("Closing link %1: nobody enters it from now on; saved with File > "
                                         "Save scenario as...")

@@ -12,19 +12,115 @@
 #include "citytwin/scenarios/scenario.h"
 #include "citytwin/scenarios/signal_overrides.h"
 #include "citytwin/traffic/demand.h"
+#include "citytwin/traffic/sumo_city.h"
+#include "citytwin/traffic/sumo_import.h"
 
 namespace ct::gui {
 
 namespace {
 
+/// The run settings of the scenario file.
+void fillRun(const scenarios::ScenarioSpec& spec, ScenarioSession& session) {
+    session.title = spec.name.empty() ? std::filesystem::path(spec.file).filename().string() : spec.name;
+    SessionRun& run = session.spec;
+    run.file = spec.file;
+    run.name = spec.name;
+    run.description = spec.description;
+    run.duration = spec.duration;
+    run.step = spec.step;
+    run.seed = spec.seed;
+    run.threads = spec.threads;
+    run.teleportAfter = spec.teleportAfter;
+    run.rerouteInterval = spec.rerouteInterval;
+    run.statsInterval = spec.statsInterval;
+    run.vehicleTypes = spec.vehicleTypes;
+    run.utilityStep = spec.utilities.step;
+    run.tripDelay = spec.utilities.tripDelay;
+    run.darkSignalsStop = spec.utilities.darkSignalsStop;
+}
+
+void unknownLink(const scenarios::ScenarioSpec& spec, const scenarios::ScenarioEvent& e, const char* where,
+                 DiagnosticReport& report) {
+    Diagnostic d;
+    d.severity = Severity::Error;
+    d.code = "scenario.unknown_link";
+    d.file = spec.file;
+    d.layer = "/events/" + std::to_string(e.line) + "/link";
+    d.message = "'" + e.link + "' names no link of the " + where;
+    d.action = "load stopped";
+    report.add(std::move(d));
+}
+
+/// A scenario on a SUMO network, as `citytwin run` drives it: the net's lanes, connections and
+/// signal programs, the route files' demand and vTypes, events naming SUMO edges. The city shown
+/// is the net's roads (traffic::sumoCityModel), the vehicles follow SUMO's lane shapes.
+std::shared_ptr<ScenarioSession> buildSumoSession(const scenarios::ScenarioSpec& spec,
+                                                  DiagnosticReport& report) {
+    std::optional<traffic::SumoNetwork> sumo = traffic::readSumoNetwork(spec.sumoNet, report);
+    if (!sumo || report.hasErrors()) {
+        return nullptr;
+    }
+    auto session = std::make_shared<ScenarioSession>();
+    session->clockStart = scenarios::parseClock(spec.clockStart).value_or(0.0);
+    traffic::SumoDemand all;
+    for (const std::string& f : spec.sumoRoutes) {
+        std::optional<traffic::SumoDemand> d = traffic::readSumoRoutes(f, *sumo, report);
+        if (!d) {
+            return nullptr;
+        }
+        all.trips.insert(all.trips.end(), std::make_move_iterator(d->trips.begin()),
+                         std::make_move_iterator(d->trips.end()));
+        all.tripTypes.insert(all.tripTypes.end(), d->tripTypes.begin(), d->tripTypes.end());
+        all.types.insert(all.types.end(), d->types.begin(), d->types.end());
+    }
+    std::vector<traffic::VehicleType> types = traffic::simulationTypes(all, report, spec.file);
+    session->trips = std::move(all.trips);
+
+    // Events name SUMO edges: "edge:ID" or the bare id.
+    for (const scenarios::ScenarioEvent& e : spec.events) {
+        const LinkId l = sumo->findEdge(e.link.rfind("edge:", 0) == 0 ? e.link.substr(5) : e.link);
+        if (!l.valid()) {
+            unknownLink(spec, e, "SUMO network", report);
+        }
+        session->events.push_back({e.time, e.type == scenarios::ScenarioEvent::Type::CloseLink,
+                                   l.valid() ? std::vector<LinkId>{l} : std::vector<LinkId>{}, e.link});
+    }
+    if (!spec.utilityEvents.empty()) {
+        report.add(
+            {Severity::Error, "scenario.no_utilities", spec.file, spec.utilityEvents.front().origin, -1, -1,
+             "utility events need a city with water_nodes / power_buses layers; a SUMO network has none",
+             "load stopped"});
+    }
+    if (report.hasErrors()) {
+        return nullptr;
+    }
+    std::stable_sort(session->events.begin(), session->events.end(),
+                     [](const SessionEvent& a, const SessionEvent& b) { return a.time < b.time; });
+
+    auto network = std::make_shared<traffic::TrafficNetwork>(sumo->net);
+    scenarios::applySignalOverrides(spec, *network, report);
+    if (report.hasErrors()) {
+        return nullptr;
+    }
+    session->city = std::make_shared<const CityModel>(traffic::sumoCityModel(*sumo, spec.sumoNet, report));
+    session->lanes =
+        std::make_shared<const render::LaneGeometry>(*network, sumo->laneShapeOffset, sumo->laneShapePoints);
+    session->network = std::move(network);
+    fillRun(spec, *session);
+    session->spec.vehicleTypes = std::move(types);  // the route files' vTypes, as `citytwin run` uses them
+    session->edgeIds = std::move(sumo->edgeIds);
+    session->edgeNames = std::move(sumo->edgeNames);
+    session->junctionIds = std::move(sumo->junctionIds);
+    session->junctionShapeOffset = std::move(sumo->junctionShapeOffset);
+    session->junctionShapePoints = std::move(sumo->junctionShapePoints);
+    return session;
+}
+
 /// Everything after the scenario file was read; throws nothing, reports everything.
 std::shared_ptr<ScenarioSession> buildSession(const scenarios::ScenarioSpec& spec,
                                               const std::string& assetsDir, DiagnosticReport& report) {
     if (!spec.sumoNet.empty()) {
-        report.error("scenario.no_city", spec.file,
-                     "the scenario drives a SUMO network; the desktop app shows scenarios on a GIS city "
-                     "(run it with `citytwin run`)");
-        return nullptr;
+        return buildSumoSession(spec, report);
     }
     // The city, the same way `citytwin run` finds it.
     gis::LoadOptions load;
@@ -71,14 +167,7 @@ std::shared_ptr<ScenarioSession> buildSession(const scenarios::ScenarioSpec& spe
         SessionEvent ev{e.time, e.type == scenarios::ScenarioEvent::Type::CloseLink, resolver.resolve(e.link),
                         e.link};
         if (ev.links.empty()) {
-            Diagnostic d;
-            d.severity = Severity::Error;
-            d.code = "scenario.unknown_link";
-            d.file = spec.file;
-            d.layer = "/events/" + std::to_string(e.line) + "/link";
-            d.message = "'" + e.link + "' names no link of the city";
-            d.action = "load stopped";
-            report.add(std::move(d));
+            unknownLink(spec, e, "city", report);
         }
         session->events.push_back(std::move(ev));
     }
@@ -97,22 +186,7 @@ std::shared_ptr<ScenarioSession> buildSession(const scenarios::ScenarioSpec& spe
     session->lanes = std::make_shared<const render::LaneGeometry>(*city, *network);
     session->network = std::move(network);
     session->city = std::move(city);
-    session->title = spec.name.empty() ? std::filesystem::path(spec.file).filename().string() : spec.name;
-    SessionRun& run = session->spec;
-    run.file = spec.file;
-    run.name = spec.name;
-    run.description = spec.description;
-    run.duration = spec.duration;
-    run.step = spec.step;
-    run.seed = spec.seed;
-    run.threads = spec.threads;
-    run.teleportAfter = spec.teleportAfter;
-    run.rerouteInterval = spec.rerouteInterval;
-    run.statsInterval = spec.statsInterval;
-    run.vehicleTypes = spec.vehicleTypes;
-    run.utilityStep = spec.utilities.step;
-    run.tripDelay = spec.utilities.tripDelay;
-    run.darkSignalsStop = spec.utilities.darkSignalsStop;
+    fillRun(spec, *session);
 
     // Utilities, as `citytwin run` builds them: the events are checked against the networks.
     const UtilityLayers& u = session->city->utilities;
@@ -164,6 +238,13 @@ SessionLoad loadScenarioSession(const std::string& path, const std::string& asse
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
+}
+
+std::string ScenarioSession::linkReference(LinkId link) const {
+    if (sumo()) {
+        return link.index() < edgeIds.size() ? "edge:" + edgeIds[link.index()] : std::string{};
+    }
+    return std::to_string(link.index());
 }
 
 std::string clockText(double secondsOfDay) {

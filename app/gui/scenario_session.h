@@ -63,6 +63,19 @@ struct ScenarioSession {
     std::vector<utility::UtilityEvent> utilityEvents;  ///< checked against the networks
     double clockStart = 0.0;                           ///< s after midnight at simulation time 0
     std::string title;                                 ///< the scenario's name, else its file name
+    /// A scenario on a SUMO network (`"city": {"sumo_net": ...}`): the SUMO edge id of each link
+    /// (the city's links are the net's edges, named by these ids); empty on a GIS city.
+    std::vector<std::string> edgeIds;
+    std::vector<std::string> edgeNames;    ///< by link: a SUMO edge's street name, may be empty
+    std::vector<std::string> junctionIds;  ///< by node: the SUMO junction id
+    /// SUMO junction outlines to draw (CSR by node, m); empty on a GIS city.
+    std::vector<std::uint32_t> junctionShapeOffset;
+    std::vector<Vec2> junctionShapePoints;
+
+    [[nodiscard]] bool sumo() const { return !edgeIds.empty(); }
+    /// How a scenario file names a link in its events: "edge:ID" on a SUMO network, else the
+    /// link index ("123").
+    [[nodiscard]] std::string linkReference(LinkId link) const;
 };
 
 /// The outcome of loading: a session, or none and the errors. Warnings of the city load and the

@@ -111,22 +111,6 @@ LaneGeometry::LaneGeometry(const CityModel& city, const traffic::TrafficNetwork&
     }
     m_lateral.assign(laneCount, 0.0);
 
-    // Appends a polyline for the lane just begun and returns its length.
-    auto addPoints = [&](const std::vector<Vec2>& pts, const std::vector<double>& zs) {
-        double s = 0.0;
-        for (std::size_t i = 0; i < pts.size(); ++i) {
-            if (i > 0) {
-                s += distance(pts[i - 1], pts[i]);
-            }
-            m_x.push_back(pts[i].x);
-            m_y.push_back(pts[i].y);
-            m_z.push_back(zs[i]);
-            m_s.push_back(s);
-        }
-        m_offset.push_back(static_cast<std::uint32_t>(m_x.size()));
-        return s;
-    };
-
     // Normal lanes: the link's shape moved sideways, cut back at the junctions.
     for (std::uint32_t lane = 0; lane < net.normalLaneCount && lane < laneCount; ++lane) {
         const LinkId link = net.laneLink[lane];
@@ -135,7 +119,7 @@ LaneGeometry::LaneGeometry(const CityModel& city, const traffic::TrafficNetwork&
             pts = resample(roads.shape(link), ground.spacing());
         }
         if (pts.size() < 2) {
-            addPoints({}, {});  // nothing to follow: the lane sits at the origin
+            addPolyline({}, {});  // nothing to follow: the lane sits at the origin
             continue;
         }
         const std::uint32_t li = link.index();
@@ -160,7 +144,7 @@ LaneGeometry::LaneGeometry(const CityModel& city, const traffic::TrafficNetwork&
             const double t = centreLength > 0.0 ? along / centreLength : 0.0;
             zs[i] = (bridge ? z0 + (z1 - z0) * t : ground.z(path[i])) + lift;
         }
-        const double total = addPoints(path, zs);
+        const double total = addPolyline(path, zs);
 
         // The lane runs between the junction edges; the arc length on the offset path is taken
         // in proportion to the centreline's.
@@ -179,34 +163,103 @@ LaneGeometry::LaneGeometry(const CityModel& city, const traffic::TrafficNetwork&
 
     // Internal lanes: a cubic curve tangent to the lanes it joins.
     for (std::size_t lane = net.normalLaneCount; lane < laneCount; ++lane) {
-        const std::uint32_t c = net.laneConnection[lane];
-        if (c >= net.connectionCount()) {
-            addPoints({}, {});
+        addJoin(net, lane);
+    }
+}
+
+LaneGeometry::LaneGeometry(const traffic::TrafficNetwork& net, std::span<const std::uint32_t> offset,
+                           std::span<const Vec2> points, const SceneOptions& options) {
+    const detail::Ground ground(Terrain{}, options);
+    const double lift = options.roadLift + kVehicleLift;
+    const std::size_t laneCount = net.laneCount();
+    m_offset.reserve(laneCount + 1);
+    m_begin.assign(laneCount, 0.0);
+    m_end.assign(laneCount, 0.0);
+    m_laneLength.assign(laneCount, 1.0);
+    m_lateral.assign(laneCount, 0.0);
+    for (std::size_t lane = 0; lane < laneCount; ++lane) {
+        m_laneLength[lane] = std::max(1e-3, static_cast<double>(net.laneLength[lane]));
+    }
+    auto shapeOf = [&](std::size_t lane) -> std::vector<Vec2> {
+        if (lane + 1 >= offset.size() || offset[lane] > offset[lane + 1] ||
+            offset[lane + 1] > points.size()) {
+            return {};
+        }
+        return resample(points.subspan(offset[lane], offset[lane + 1] - offset[lane]), 0.0);
+    };
+    auto add = [&](std::size_t lane, const std::vector<Vec2>& pts) {
+        std::vector<double> zs(pts.size());
+        for (std::size_t i = 0; i < pts.size(); ++i) {
+            zs[i] = ground.z(pts[i]) + lift;
+        }
+        m_end[lane] = addPolyline(pts, zs);
+    };
+    for (std::uint32_t lane = 0; lane < net.normalLaneCount && lane < laneCount; ++lane) {
+        std::vector<Vec2> pts = shapeOf(lane);
+        if (pts.empty()) {
+            addPolyline({}, {});
             continue;
         }
-        const traffic::LaneId from = net.connFrom[c];
-        const LanePose a = at(from, net.laneLength[from.index()]);
-        const LanePose b = at(net.connTo[c], 0.0);
-        const Vec2 p0{a.x, a.y};
-        const Vec2 p3{b.x, b.y};
-        const double chord = distance(p0, p3);
-        const double k = std::max(0.4 * chord, 1.0);
-        const Vec2 p1 = p0 + Vec2{std::cos(a.heading), std::sin(a.heading)} * k;
-        const Vec2 p2 = p3 - Vec2{std::cos(b.heading), std::sin(b.heading)} * k;
-        constexpr int kPieces = 12;
-        std::vector<Vec2> pts;
-        std::vector<double> zs;
-        for (int i = 0; i <= kPieces; ++i) {
-            const double t = static_cast<double>(i) / kPieces;
-            const double u = 1.0 - t;
-            pts.push_back(p0 * (u * u * u) + p1 * (3.0 * u * u * t) + p2 * (3.0 * u * t * t) +
-                          p3 * (t * t * t));
-            zs.push_back(a.z + (b.z - a.z) * t);
+        add(lane, pts);
+        const LinkId link = net.laneLink[lane];
+        if (link.valid() && link.index() + 1 < net.linkLaneOffset.size()) {
+            const std::uint32_t lanes =
+                net.linkLaneOffset[link.index() + 1] - net.linkLaneOffset[link.index()];
+            m_lateral[lane] = (0.5 * lanes - net.laneIndex[lane] - 0.5) * options.laneWidth;
         }
-        const double total = addPoints(pts, zs);
-        m_begin[lane] = 0.0;
-        m_end[lane] = total;
     }
+    for (std::size_t lane = net.normalLaneCount; lane < laneCount; ++lane) {
+        std::vector<Vec2> pts = shapeOf(lane);
+        if (pts.size() >= 2) {
+            add(lane, pts);
+        } else {
+            addJoin(net, lane);
+        }
+    }
+}
+
+double LaneGeometry::addPolyline(const std::vector<Vec2>& pts, const std::vector<double>& zs) {
+    double s = 0.0;
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+        if (i > 0) {
+            s += distance(pts[i - 1], pts[i]);
+        }
+        m_x.push_back(pts[i].x);
+        m_y.push_back(pts[i].y);
+        m_z.push_back(zs[i]);
+        m_s.push_back(s);
+    }
+    m_offset.push_back(static_cast<std::uint32_t>(m_x.size()));
+    return s;
+}
+
+void LaneGeometry::addJoin(const traffic::TrafficNetwork& net, std::size_t lane) {
+    const std::uint32_t c = net.laneConnection[lane];
+    if (c >= net.connectionCount()) {
+        addPolyline({}, {});
+        return;
+    }
+    const traffic::LaneId from = net.connFrom[c];
+    const LanePose a = at(from, net.laneLength[from.index()]);
+    const LanePose b = at(net.connTo[c], 0.0);
+    const Vec2 p0{a.x, a.y};
+    const Vec2 p3{b.x, b.y};
+    const double chord = distance(p0, p3);
+    const double k = std::max(0.4 * chord, 1.0);
+    const Vec2 p1 = p0 + Vec2{std::cos(a.heading), std::sin(a.heading)} * k;
+    const Vec2 p2 = p3 - Vec2{std::cos(b.heading), std::sin(b.heading)} * k;
+    constexpr int kPieces = 12;
+    std::vector<Vec2> pts;
+    std::vector<double> zs;
+    for (int i = 0; i <= kPieces; ++i) {
+        const double t = static_cast<double>(i) / kPieces;
+        const double u = 1.0 - t;
+        pts.push_back(p0 * (u * u * u) + p1 * (3.0 * u * u * t) + p2 * (3.0 * u * t * t) + p3 * (t * t * t));
+        zs.push_back(a.z + (b.z - a.z) * t);
+    }
+    const double total = addPolyline(pts, zs);
+    m_begin[lane] = 0.0;
+    m_end[lane] = total;
 }
 
 LanePose LaneGeometry::at(traffic::LaneId lane, double pos) const {

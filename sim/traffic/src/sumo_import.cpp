@@ -163,6 +163,8 @@ private:
             }
             m_out.junctionIds.push_back(j.id);
             m_out.junctionTypes.push_back(j.type);
+            m_out.junctionShapePoints.insert(m_out.junctionShapePoints.end(), j.shape.begin(), j.shape.end());
+            m_out.junctionShapeOffset.push_back(static_cast<std::uint32_t>(m_out.junctionShapePoints.size()));
             net.nodePos.push_back(j.pos);
         }
     }
@@ -209,6 +211,8 @@ private:
             const LinkId link{static_cast<std::uint32_t>(net.linkFrom.size())};
             m_out.edgeIndex.emplace(e.id, link.index());
             m_out.edgeIds.push_back(e.id);
+            m_out.edgeNames.push_back(e.name);
+            m_out.edgeTypes.push_back(e.type);
             net.linkFrom.push_back(from);
             net.linkTo.push_back(to);
             net.linkLength.push_back(static_cast<float>(kept.front()->length));

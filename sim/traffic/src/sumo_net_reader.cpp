@@ -208,7 +208,8 @@ private:
             return;
         }
         m_edge = EdgeKind::Normal;
-        m_out.edges.push_back({std::string(*id), std::string(*from), std::string(*to), {}, line});
+        m_out.edges.push_back(
+            {std::string(*id), std::string(*from), std::string(*to), {}, line, a.str("name"), a.str("type")});
     }
 
     void readLane(const XmlAttrs& a, int line) {
@@ -260,10 +261,15 @@ private:
         if (type == "internal") {
             return;  // a waiting position inside a junction: part of a connection's via chain
         }
-        RawJunction j{std::string(*id), type, {}, line};
+        RawJunction j{std::string(*id), type, {}, line, {}};
         if (!number(a, "x", j.pos.x, "junction", line, true) ||
             !number(a, "y", j.pos.y, "junction", line, true)) {
             return;
+        }
+        if (const auto s = a.get("shape")) {
+            if (auto p = parseShape(*s)) {
+                j.shape = std::move(*p);  // only drawn: a malformed outline is simply not kept
+            }
         }
         m_out.junctions.push_back(std::move(j));
     }

@@ -27,6 +27,7 @@ struct RawEdge {
     std::string id, from, to;
     std::vector<RawLane> lanes;
     int line = 0;
+    std::string name, type;  // the street name and the edge type (netconvert's, e.g. "highway.primary")
 };
 
 struct RawInternalLane {
@@ -39,6 +40,7 @@ struct RawJunction {
     std::string id, type;
     Vec2 pos;
     int line = 0;
+    std::vector<Vec2> shape;  // the junction's outline, as given (may be empty)
 };
 
 struct RawConn {

@@ -14,8 +14,14 @@
 /// cubic curves from the end of their incoming lane to the start of their outgoing lane, tangent
 /// to both. Heights follow the drawn ground (bridges span straight between their ends) at the
 /// same lift as the roads.
+///
+/// A network imported with its own lane geometry (a SUMO network) gives the lanes' centre lines
+/// directly: each lane follows its polyline (SUMO's lane shapes, internal lanes their via lanes'
+/// shapes), on flat ground; a lane without a shape falls back to the cubic curve (internal) or to
+/// the origin (normal).
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "citytwin/render/scene_builder.h"
@@ -39,6 +45,14 @@ public:
     /// whole shape, never to a crash.
     LaneGeometry(const CityModel& city, const traffic::TrafficNetwork& net, const SceneOptions& options = {});
 
+    /// Lanes along explicit centre lines: the points of lane l are
+    /// `points[offset[l] .. offset[l+1])` (CSR, m, the scene's frame), for the normal and the
+    /// internal lanes of `net` (SumoNetwork::laneShapeOffset / laneShapePoints). Missing or
+    /// degenerate shapes never crash: see above. A lateral offset is the lane's distance right of
+    /// the middle of its link's lanes at `options.laneWidth`.
+    LaneGeometry(const traffic::TrafficNetwork& net, std::span<const std::uint32_t> offset,
+                 std::span<const Vec2> points, const SceneOptions& options = {});
+
     /// The pose `pos` m from the start of `lane` (clamped to the lane). An unknown lane gives
     /// the origin.
     [[nodiscard]] LanePose at(traffic::LaneId lane, double pos) const;
@@ -49,6 +63,12 @@ public:
     [[nodiscard]] std::size_t laneCount() const { return m_laneLength.size(); }
 
 private:
+    /// Appends the polyline of the next lane; returns its length.
+    double addPolyline(const std::vector<Vec2>& pts, const std::vector<double>& zs);
+    /// Appends the next lane, internal lane `lane` of `net`, as a cubic curve from the end of its
+    /// incoming lane to the start of its outgoing lane (both must be added already).
+    void addJoin(const traffic::TrafficNetwork& net, std::size_t lane);
+
     // Each lane is a polyline in CSR form; `at` maps a lane position to an arc length on it.
     std::vector<std::uint32_t> m_offset{0};  ///< into the point columns, size laneCount()+1
     std::vector<double> m_x, m_y, m_z;       ///< m, polyline points

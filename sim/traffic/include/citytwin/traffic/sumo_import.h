@@ -62,11 +62,16 @@ struct SumoNetwork {
     SumoLocation location;
     std::string version;                     ///< the net's version attribute
     std::vector<std::string> edgeIds;        ///< by LinkId
+    std::vector<std::string> edgeNames;      ///< by LinkId: the street name (attribute `name`), may be empty
+    std::vector<std::string> edgeTypes;      ///< by LinkId: the edge type ("highway.primary"), may be empty
     std::vector<std::string> laneIds;        ///< by LaneId; internal lanes: their (first) via lane id
     std::vector<std::string> junctionIds;    ///< by NodeId
     std::vector<std::string> junctionTypes;  ///< by NodeId: SUMO's junction type ("traffic_light"...)
-    std::vector<std::string> tlIds;          ///< by program index (TrafficNetwork::programs)
-    std::vector<std::string> tlProgramIds;   ///< by program index: the tlLogic's programID
+    /// Junction outlines (attribute `shape`), CSR by NodeId; empty for a junction without one.
+    std::vector<std::uint32_t> junctionShapeOffset{0};  ///< size nodeCount()+1
+    std::vector<Vec2> junctionShapePoints;              ///< m
+    std::vector<std::string> tlIds;                     ///< by program index (TrafficNetwork::programs)
+    std::vector<std::string> tlProgramIds;              ///< by program index: the tlLogic's programID
     /// SUMO linkIndex of each connection, -1 when no traffic light controls it.
     std::vector<std::int32_t> connLinkIndex;
     /// Lane centre lines, CSR by LaneId (internal lanes: the via lanes' shapes joined).
