@@ -15,6 +15,7 @@
 #include <osgGA/TerrainManipulator>
 #include <osgViewer/Viewer>
 
+#include "citytwin/render/building_colors.h"
 #include "citytwin/render/closure_layer.h"
 #include "citytwin/render/highlight_layer.h"
 #include "citytwin/render/link_overlay.h"
@@ -65,8 +66,12 @@ struct CityViewPrivate {
     // Traffic: the newest snapshot, and where its vehicles started from when it arrived (what was
     // on screen then), so motion stays continuous whatever the timing of snapshots.
     std::shared_ptr<const SimSnapshot> latest;
-    std::vector<render::Rgb> linkColors;    ///< what the overlay shows, by link
-    const RouteSnap* routeShown = nullptr;  ///< the route the highlight draws (held by routeHeld)
+    std::vector<render::Rgb> linkColors;  ///< what the overlay shows, by link
+    CityView::BuildingColoring buildingColoring = CityView::BuildingColoring::ByUse;
+    std::vector<render::Rgb> buildingColors;  ///< by building, as drawn
+    CityView::BuildingScale buildingScale;
+    const UtilitySnap* buildingUtility = nullptr;  ///< the utility state the colours come from
+    const RouteSnap* routeShown = nullptr;         ///< the route the highlight draws (held by routeHeld)
     std::shared_ptr<const RouteSnap> routeHeld;
     std::vector<VehicleSnap> from;
     bool haveFrom = false;
@@ -116,6 +121,114 @@ struct CityViewPrivate {
         }
         return nullptr;
     }
+    /// Recolours the buildings by the chosen attribute (by use: as built). True when it did.
+    bool applyBuildingColors(bool force) {
+        if (!city || !scene) {
+            return false;
+        }
+        using BC = CityView::BuildingColoring;
+        const bool live =
+            buildingColoring == BC::ByMinutesWithoutPower || buildingColoring == BC::ByMinutesWithoutWater;
+        const UtilitySnap* u = latest ? latest->utility.get() : nullptr;
+        if (!force && (!live || u == buildingUtility)) {
+            return false;
+        }
+        buildingUtility = u;
+        const Buildings& bs = city->buildings;
+        const std::size_t n = bs.count();
+        buildingColors.resize(n);
+        if (buildingColoring == BC::ByUse) {
+            for (std::size_t b = 0; b < n; ++b) {
+                buildingColors[b] = render::buildingColor(bs.use[b]);
+            }
+            buildingScale = {QObject::tr("Use"), QString(), 0.0};
+            render::recolorBuildings(*scene, buildingColors);
+            return true;
+        }
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        std::vector<double> values(n, nan);
+        for (std::size_t b = 0; b < n; ++b) {
+            switch (buildingColoring) {
+                case BC::ByHeight:
+                    values[b] = bs.height[b];
+                    break;
+                case BC::ByLevels:
+                    values[b] = bs.levels[b];
+                    break;
+                case BC::ByResidents:
+                    values[b] = bs.residents[b];
+                    break;
+                case BC::ByJobs:
+                    values[b] = bs.jobs[b];
+                    break;
+                case BC::ByFootprint:
+                    values[b] = b < bs.area.size() ? bs.area[b] : nan;
+                    break;
+                case BC::ByMinutesWithoutPower:
+                    values[b] = u != nullptr && b < u->minutesWithoutPower.size() ? u->minutesWithoutPower[b]
+                                : utilities ? 0.0  // before the first utility step
+                                            : nan;
+                    break;
+                case BC::ByMinutesWithoutWater:
+                    values[b] = u != nullptr && b < u->minutesWithoutWater.size() ? u->minutesWithoutWater[b]
+                                : utilities                                       ? 0.0
+                                                                                  : nan;
+                    break;
+                case BC::ByUse:
+                    break;
+            }
+        }
+        buildingScale = CityView::BuildingScale{};
+        switch (buildingColoring) {
+            case BC::ByHeight:
+                buildingScale = {QObject::tr("Height"), QStringLiteral("m"), 0.0};
+                break;
+            case BC::ByLevels:
+                buildingScale = {QObject::tr("Storeys"), QString(), 0.0};
+                break;
+            case BC::ByResidents:
+                buildingScale = {QObject::tr("Residents"), QString(), 0.0};
+                break;
+            case BC::ByJobs:
+                buildingScale = {QObject::tr("Jobs"), QString(), 0.0};
+                break;
+            case BC::ByFootprint:
+                buildingScale = {QObject::tr("Footprint"), QStringLiteral("m\u00b2"), 0.0};
+                break;
+            case BC::ByMinutesWithoutPower:
+                buildingScale = {QObject::tr("Without power so far"), QStringLiteral("min"), 0.0};
+                break;
+            case BC::ByMinutesWithoutWater:
+                buildingScale = {QObject::tr("Without water so far"), QStringLiteral("min"), 0.0};
+                break;
+            case BC::ByUse:
+                break;
+        }
+        // The top of the ramp: the 95th percentile (the largest so far for outage minutes).
+        std::vector<double> finite;
+        for (const double v : values) {
+            if (std::isfinite(v)) {
+                finite.push_back(v);
+            }
+        }
+        double rampTop = 0.0;
+        if (!finite.empty()) {
+            if (live) {
+                rampTop = std::max(60.0, *std::max_element(finite.begin(), finite.end()));
+            } else {
+                const auto k = static_cast<std::ptrdiff_t>(0.95 * static_cast<double>(finite.size() - 1));
+                std::nth_element(finite.begin(), finite.begin() + k, finite.end());
+                rampTop = finite[static_cast<std::size_t>(k)];
+            }
+        }
+        buildingScale.top = rampTop > 0.0 ? rampTop : 1.0;
+        for (std::size_t b = 0; b < n; ++b) {
+            buildingColors[b] = render::attributeColor(values[b] / buildingScale.top);
+        }
+        render::recolorBuildings(*scene, buildingColors);
+        return true;
+    }
+
     /// Puts the utilities of the snapshot shown on the map (when they changed).
     void applyUtilityState() {
         if (!utilityLayer) {
@@ -351,6 +464,9 @@ void CityView::setCity(std::shared_ptr<const CityModel> city, std::shared_ptr<re
     p.routeHeld.reset();
     p.top->addChild(p.highlight->node());
     p.viewer->setSceneData(p.top.get());
+    p.buildingUtility = nullptr;
+    p.applyBuildingColors(true);
+    Q_EMIT buildingColorsChanged();
     p.signalLayer.reset();
     p.network.reset();
     p.lanes.reset();
@@ -400,6 +516,10 @@ void CityView::setUtilities(std::shared_ptr<const utility::UtilityModel> model) 
         p.top->addChild(p.utilityLayer->waterNode());
         p.top->addChild(p.utilityLayer->powerNode());
         p.top->addChild(p.utilityLayer->serviceNode());
+    }
+    p.buildingUtility = nullptr;
+    if (p.applyBuildingColors(true)) {
+        Q_EMIT buildingColorsChanged();
     }
     p.applyVisibility();
     p.applyUtilityState();
@@ -547,6 +667,59 @@ std::size_t CityView::vehiclesDrawn() const {
     return m_impl->vehicles && m_impl->showVehicles ? m_impl->vehicles->count() : 0;
 }
 
+void CityView::setBuildingColoring(BuildingColoring coloring) {
+    m_impl->buildingColoring = coloring;
+    if (m_impl->applyBuildingColors(true)) {
+        Q_EMIT buildingColorsChanged();
+    }
+    update();
+}
+
+CityView::BuildingColoring CityView::buildingColoring() const {
+    return m_impl->buildingColoring;
+}
+
+CityView::BuildingScale CityView::buildingScale() const {
+    return m_impl->buildingScale;
+}
+
+render::Rgb CityView::buildingColorShown(std::uint32_t building) const {
+    return building < m_impl->buildingColors.size() ? m_impl->buildingColors[building]
+                                                    : render::noDataColor();
+}
+
+QString CityView::buildingColoringKey(BuildingColoring coloring) {
+    switch (coloring) {
+        case BuildingColoring::ByHeight:
+            return QStringLiteral("height");
+        case BuildingColoring::ByLevels:
+            return QStringLiteral("levels");
+        case BuildingColoring::ByResidents:
+            return QStringLiteral("residents");
+        case BuildingColoring::ByJobs:
+            return QStringLiteral("jobs");
+        case BuildingColoring::ByFootprint:
+            return QStringLiteral("footprint");
+        case BuildingColoring::ByMinutesWithoutPower:
+            return QStringLiteral("no_power_min");
+        case BuildingColoring::ByMinutesWithoutWater:
+            return QStringLiteral("no_water_min");
+        case BuildingColoring::ByUse:
+            break;
+    }
+    return QStringLiteral("use");
+}
+
+std::optional<CityView::BuildingColoring> CityView::buildingColoringFromKey(const QString& key) {
+    for (int k = 0; k <= static_cast<int>(BuildingColoring::ByMinutesWithoutWater); ++k) {
+        const auto c = static_cast<BuildingColoring>(k);
+        if (key == buildingColoringKey(c)) {
+            return c;
+        }
+    }
+    return std::nullopt;
+}
+
 QString CityView::roadColoringKey(RoadColoring coloring) {
     switch (coloring) {
         case RoadColoring::BySpeed:
@@ -639,6 +812,11 @@ void CityView::updateDynamicLayers() {
         p.linkColors = std::move(colors);
         p.linkColorsDirty = false;
         p.linkColorsAt = p.now();
+    }
+
+    // Buildings by minutes without service follow the utility state.
+    if (p.applyBuildingColors(false)) {
+        Q_EMIT buildingColorsChanged();
     }
 
     // Closed links, redrawn when the set changes (scenario events, edits, a recorded moment).

@@ -84,6 +84,37 @@ public:
     /// heatmap overlay: mean speed / limit, delay index (limit / mean speed: free-flow over
     /// actual travel time, over the last minute), or density (vehicles per km and lane now).
     enum class RoadColoring { ByClass, BySpeed, ByDelay, ByDensity };
+    /// What the buildings are coloured by: their use (the palette), or an attribute on a
+    /// sequential ramp (render::attributeColor) from 0 to the scale's top (buildingScale()):
+    /// height, storeys, residents, jobs, footprint area, or, with utilities, the minutes so far
+    /// without power or water.
+    enum class BuildingColoring {
+        ByUse,
+        ByHeight,
+        ByLevels,
+        ByResidents,
+        ByJobs,
+        ByFootprint,
+        ByMinutesWithoutPower,
+        ByMinutesWithoutWater
+    };
+    void setBuildingColoring(BuildingColoring coloring);
+    [[nodiscard]] BuildingColoring buildingColoring() const;
+    /// The attribute coloured: its name and unit, and the value at the ramp's top (the 95th
+    /// percentile of the city's values, so a few towers do not wash the rest out; for minutes
+    /// without service, the largest so far, at least 60).
+    struct BuildingScale {
+        QString name;
+        QString unit;
+        double top = 0.0;
+    };
+    [[nodiscard]] BuildingScale buildingScale() const;
+    /// The colour a building has now (its walls).
+    [[nodiscard]] render::Rgb buildingColorShown(std::uint32_t building) const;
+    /// "use", "height", "levels", "residents", "jobs", "footprint", "no_power_min", "no_water_min".
+    [[nodiscard]] static QString buildingColoringKey(BuildingColoring coloring);
+    [[nodiscard]] static std::optional<BuildingColoring> buildingColoringFromKey(const QString& key);
+
     /// "class", "speed", "delay", "density" (the --roads option and the settings).
     [[nodiscard]] static QString roadColoringKey(RoadColoring coloring);
     [[nodiscard]] static std::optional<RoadColoring> roadColoringFromKey(const QString& key);
@@ -189,6 +220,8 @@ Q_SIGNALS:
     void frameRendered(double milliseconds);
     /// The selection changed (by a click or select()).
     void selectionChanged(ct::gui::Selection selection);
+    /// The buildings were recoloured (another attribute, a new city, new utility state).
+    void buildingColorsChanged();
     /// Following a vehicle started (true) or ended (false: arrival, a pan, another flight, a new
     /// city or stopFollowing()).
     void followingChanged(bool following);

@@ -4,10 +4,12 @@
 #include <utility>
 #include <vector>
 
+#include "citytwin/render/building_colors.h"
 #include "citytwin/render/utility_layer.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -117,6 +119,44 @@ private:
     CityView::RoadColoring m_coloring = CityView::RoadColoring::ByClass;
 };
 
+/// The legend of buildings coloured by an attribute: the ramp from 0 to the scale's top.
+class BuildingLegend : public QWidget {
+public:
+    explicit BuildingLegend(QWidget* parent) : QWidget(parent) { setMinimumHeight(44); }
+
+    void setScale(const CityView::BuildingScale& scale) {
+        m_scale = scale;
+        setVisible(scale.top > 0.0);
+        update();
+    }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter p(this);
+        const int left = 6;
+        const int right = width() - 14;
+        const int top = 4;
+        const int barHeight = 12;
+        QLinearGradient ramp(left, 0, right, 0);
+        for (int k = 0; k <= 20; ++k) {
+            ramp.setColorAt(k / 20.0, toQColor(render::attributeColor(k / 20.0)));
+        }
+        p.fillRect(QRect(left, top, right - left, barHeight), ramp);
+        p.setPen(QColor(80, 80, 80));
+        p.drawRect(QRect(left, top, right - left, barHeight));
+        const QString unit = m_scale.unit.isEmpty() ? QString() : QStringLiteral(" ") + m_scale.unit;
+        const QRect labels(left, top + barHeight + 2, right - left, 16);
+        p.drawText(labels, Qt::AlignLeft | Qt::AlignTop, QStringLiteral("0"));
+        p.drawText(labels, Qt::AlignHCenter | Qt::AlignTop, m_scale.name + unit);
+        p.drawText(labels, Qt::AlignRight | Qt::AlignTop,
+                   QString::number(m_scale.top, 'g', 4) + QStringLiteral("+"));
+    }
+    [[nodiscard]] QSize sizeHint() const override { return {220, 40}; }
+
+private:
+    CityView::BuildingScale m_scale;
+};
+
 LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
 
@@ -141,6 +181,33 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent) {
     connect(m_signals, &QCheckBox::toggled, this,
             [this](bool on) { Q_EMIT layerToggled(CityView::Layer::Signals, on); });
     layout->addWidget(layers);
+
+    // Buildings by use (the palette) or by an attribute on a ramp.
+    auto* buildingsBox = new QGroupBox(tr("Buildings coloured by"), this);
+    auto* buildingsLayout = new QVBoxLayout(buildingsBox);
+    m_buildingsBy = new QComboBox(buildingsBox);
+    m_buildingsBy->setObjectName(QStringLiteral("buildingsBy"));
+    using BC = CityView::BuildingColoring;
+    const std::pair<BC, QString> attributes[] = {
+        {BC::ByUse, tr("Use")},
+        {BC::ByHeight, tr("Height (m)")},
+        {BC::ByLevels, tr("Storeys")},
+        {BC::ByResidents, tr("Residents")},
+        {BC::ByJobs, tr("Jobs")},
+        {BC::ByFootprint, tr("Footprint (m\u00b2)")},
+        {BC::ByMinutesWithoutPower, tr("Minutes without power")},
+        {BC::ByMinutesWithoutWater, tr("Minutes without water")},
+    };
+    for (const auto& [coloring, label] : attributes) {
+        m_buildingsBy->addItem(label, static_cast<int>(coloring));
+    }
+    buildingsLayout->addWidget(m_buildingsBy);
+    m_buildingLegend = new BuildingLegend(buildingsBox);
+    m_buildingLegend->setVisible(false);
+    buildingsLayout->addWidget(m_buildingLegend);
+    connect(m_buildingsBy, &QComboBox::currentIndexChanged, this,
+            [this](int) { Q_EMIT buildingColoringChanged(buildingColoring()); });
+    layout->addWidget(buildingsBox);
 
     // Utilities: the networks under the streets and the service of the buildings.
     auto* utilities = new QGroupBox(tr("Utilities"), this);
@@ -264,6 +331,21 @@ void LayersPanel::setRoadColoring(CityView::RoadColoring coloring) {
             m_byClass->setChecked(true);
             break;
     }
+}
+
+void LayersPanel::setBuildingColoring(CityView::BuildingColoring coloring) {
+    const int i = m_buildingsBy->findData(static_cast<int>(coloring));
+    if (i >= 0) {
+        m_buildingsBy->setCurrentIndex(i);
+    }
+}
+
+CityView::BuildingColoring LayersPanel::buildingColoring() const {
+    return static_cast<CityView::BuildingColoring>(m_buildingsBy->currentData().toInt());
+}
+
+void LayersPanel::setBuildingScale(const CityView::BuildingScale& scale) {
+    m_buildingLegend->setScale(scale);
 }
 
 CityView::RoadColoring LayersPanel::roadColoring() const {

@@ -6,11 +6,13 @@
 #include "city_view.h"
 
 class QCheckBox;
+class QComboBox;
 class QRadioButton;
 
 namespace ct::gui {
 
 class RoadLegend;
+class BuildingLegend;
 
 /// GUI thread only. Emits the user's choices; the main window applies them to the view.
 class LayersPanel : public QWidget {
@@ -21,10 +23,16 @@ public:
     [[nodiscard]] QCheckBox* checkBox(CityView::Layer layer) const;
     void setRoadColoring(CityView::RoadColoring coloring);
     [[nodiscard]] CityView::RoadColoring roadColoring() const;
+    void setBuildingColoring(CityView::BuildingColoring coloring);
+    [[nodiscard]] CityView::BuildingColoring buildingColoring() const;
+    /// Shows the scale of the buildings' colours (CityView::buildingScale) in the legend.
+    void setBuildingScale(const CityView::BuildingScale& scale);
+    [[nodiscard]] QComboBox* buildingColoringBox() const { return m_buildingsBy; }
 
 Q_SIGNALS:
     void layerToggled(ct::gui::CityView::Layer layer, bool visible);
     void roadColoringChanged(ct::gui::CityView::RoadColoring coloring);
+    void buildingColoringChanged(ct::gui::CityView::BuildingColoring coloring);
 
 private:
     QCheckBox* m_buildings = nullptr;
@@ -39,6 +47,8 @@ private:
     QRadioButton* m_byDelay = nullptr;
     QRadioButton* m_byDensity = nullptr;
     RoadLegend* m_legend = nullptr;
+    QComboBox* m_buildingsBy = nullptr;
+    BuildingLegend* m_buildingLegend = nullptr;
 };
 
 }  // namespace ct::gui

@@ -208,6 +208,11 @@ int main(int argc, char* argv[]) {
         QStringLiteral("Colour roads by 'class' (default, or the last run's choice), live 'speed', "
                        "'delay' (delay index) or 'density' (vehicles per km and lane)."),
         QStringLiteral("MODE"), QStringLiteral("class"));
+    const QCommandLineOption buildingsOption(
+        QStringLiteral("buildings"),
+        QStringLiteral("Colour buildings by 'use' (default), 'height', 'levels', 'residents', 'jobs', "
+                       "'footprint', 'no_power_min' or 'no_water_min'."),
+        QStringLiteral("ATTRIBUTE"));
     const QCommandLineOption searchOption(
         QStringLiteral("search"),
         QStringLiteral("Once loaded, search for TEXT (a name or id) and pick the best match: select it "
@@ -272,6 +277,7 @@ int main(int argc, char* argv[]) {
         QStringLiteral("SECONDS"), QStringLiteral("0"));
     parser.addOptions({videoOption, videoDurationOption, fpsOption, videoSpeedOption, videoStartOption});
     parser.addOption(recordingOption);
+    parser.addOption(buildingsOption);
     parser.addOptions({demOption, mappingOption, scenarioOption, playOption, speedOption, colorOption,
                        zoomOption, selectOption, clickOption, shotOption, sizeOption, afterOption,
                        windowOption, searchOption, followOption, viewOption, scrubOption, noSettingsOption});
@@ -382,6 +388,17 @@ int main(int argc, char* argv[]) {
     }
     if (parser.isSet(speedOption) || !shotPath.isEmpty() || parser.isSet(noSettingsOption)) {
         window.setSimulationSpeed(speed);
+    }
+    if (parser.isSet(buildingsOption)) {
+        const auto coloring = ct::gui::CityView::buildingColoringFromKey(parser.value(buildingsOption));
+        if (!coloring) {
+            std::fprintf(stderr,
+                         "citytwin-gui: --buildings takes use, height, levels, residents, jobs, "
+                         "footprint, no_power_min or no_water_min, not '%s'\n",
+                         qPrintable(parser.value(buildingsOption)));
+            return 2;
+        }
+        window.layers()->setBuildingColoring(*coloring);
     }
     if (parser.isSet(colorOption)) {
         const auto coloring = ct::gui::CityView::roadColoringFromKey(parser.value(colorOption));

@@ -325,6 +325,9 @@ void MainWindow::createDocks() {
     addDockWidget(Qt::RightDockWidgetArea, m_layersDock);
     connect(m_layers, &LayersPanel::layerToggled, m_view, &CityView::setLayerVisible);
     connect(m_layers, &LayersPanel::roadColoringChanged, m_view, &CityView::setRoadColoring);
+    connect(m_layers, &LayersPanel::buildingColoringChanged, m_view, &CityView::setBuildingColoring);
+    connect(m_view, &CityView::buildingColorsChanged, this,
+            [this] { m_layers->setBuildingScale(m_view->buildingScale()); });
 
     m_inspector = new InspectorPanel(this);
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
@@ -865,6 +868,10 @@ void MainWindow::useSettings() {
     if (const auto coloring = CityView::roadColoringFromKey(roads)) {
         m_layers->setRoadColoring(*coloring);
     }
+    if (const auto coloring = CityView::buildingColoringFromKey(
+            settings.value(QStringLiteral("layers/buildings_by")).toString())) {
+        m_layers->setBuildingColoring(*coloring);
+    }
     bool ok = false;
     const double speed = settings.value(QStringLiteral("simulation/speed")).toDouble(&ok);
     if (ok && speed >= 0.0) {
@@ -889,6 +896,8 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("layers/power"), m_view->layerVisible(Layer::PowerNetwork));
     settings.setValue(QStringLiteral("layers/service"), m_view->layerVisible(Layer::BuildingService));
     settings.setValue(QStringLiteral("layers/roads"), CityView::roadColoringKey(m_view->roadColoring()));
+    settings.setValue(QStringLiteral("layers/buildings_by"),
+                      CityView::buildingColoringKey(m_view->buildingColoring()));
     settings.setValue(QStringLiteral("simulation/speed"), m_simBar->speed());
     m_recent->save(settings);
     settings.sync();

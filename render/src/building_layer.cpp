@@ -19,11 +19,13 @@ namespace ct::render::detail {
 
 namespace {
 
-constexpr double kMinHeight = 2.5;  ///< m, buildings without a sensible height get this much
+constexpr double kMinHeight = 2.5;   ///< m, buildings without a sensible height get this much
+constexpr float kRoofShade = 1.06f;  ///< roofs a touch lighter than walls (render::recolorBuildings too)
 
-/// Appends one building: walls from below the ground up to `top`, and the roof.
-void addBuilding(MeshBuffer& mesh, std::span<const Vec2> ring, double bottom, double top,
-                 const osg::Vec4& wall, const osg::Vec4& roof) {
+/// Appends one building: walls from below the ground up to `top`, and the roof. Returns the
+/// index of the roof's first vertex (the walls' come before it).
+std::uint32_t addBuilding(MeshBuffer& mesh, std::span<const Vec2> ring, double bottom, double top,
+                          const osg::Vec4& wall, const osg::Vec4& roof) {
     const std::size_t n = ring.size();
     const auto zb = static_cast<float>(bottom);
     const auto zt = static_cast<float>(top);
@@ -46,9 +48,10 @@ void addBuilding(MeshBuffer& mesh, std::span<const Vec2> ring, double bottom, do
                      mesh.addVertex({bx, by, zt}, normal, wall), mesh.addVertex({ax, ay, zt}, normal, wall));
     }
     // Roof: the footprint at the top, triangulated (footprints may be concave).
+    const auto roofFirst = static_cast<std::uint32_t>(mesh.vertexCount());
     const std::vector<std::uint32_t> tris = triangulateRing(ring);
     if (tris.empty()) {
-        return;
+        return roofFirst;
     }
     const osg::Vec3 up(0.0f, 0.0f, 1.0f);
     const auto first = static_cast<std::uint32_t>(mesh.vertexCount());
@@ -58,6 +61,7 @@ void addBuilding(MeshBuffer& mesh, std::span<const Vec2> ring, double bottom, do
     for (std::size_t t = 0; t + 2 < tris.size(); t += 3) {
         mesh.addTriangle(first + tris[t], first + tris[t + 1], first + tris[t + 2]);
     }
+    return roofFirst;
 }
 
 osg::Vec4 shade(const osg::Vec4& c, float f) {
@@ -94,8 +98,11 @@ osg::ref_ptr<osg::Node> buildBuildingLayer(const CityModel& city, const Ground& 
         MeshBuffer& mesh = meshes[tile];
         tables[tile].first.push_back(mesh.triangleCount());
         tables[tile].item.push_back(static_cast<std::uint32_t>(i));
+        tables[tile].firstVertex.push_back(static_cast<std::uint32_t>(mesh.vertexCount()));
         // Roofs a touch lighter than walls: reads better from above.
-        addBuilding(mesh, ring, bottom - 0.5, base + h, color, shade(color, 1.06f));
+        const std::uint32_t roof =
+            addBuilding(mesh, ring, bottom - 0.5, base + h, color, shade(color, kRoofShade));
+        tables[tile].roofVertex.push_back(roof);
     }
 
     osg::ref_ptr<osg::Group> group = new osg::Group;
@@ -112,6 +119,7 @@ osg::ref_ptr<osg::Node> buildBuildingLayer(const CityModel& city, const Ground& 
         group->addChild(geode.get());
         if (pick != nullptr) {
             tables[t].drawable = geom.get();
+            tables[t].geometry = geom.get();
             pick->buildings.push_back(std::move(tables[t]));
         }
     }

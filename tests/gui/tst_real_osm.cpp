@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -18,11 +19,13 @@
 
 #include "city_view.h"
 #include "citytwin/gis/city_loader.h"
+#include "citytwin/render/building_colors.h"
 #include "citytwin/render/palette.h"
 #include "citytwin/sim/city_model.h"
 #include "diagnostics_panel.h"
 #include "gui_test_util.h"
 #include "inspector_panel.h"
+#include "layers_panel.h"
 #include "main_window.h"
 #include "scenario_session.h"
 #include "search_box.h"
@@ -46,6 +49,7 @@ private Q_SLOTS:
     void townRenders();
     void searchAndClickFindANamedBuilding();
     void trafficRunsOnTheRealStreets();
+    void buildingsColouredByHeight();
     void newScenarioOnTheOpenedCity();
 
 private:
@@ -155,6 +159,50 @@ void TestRealOsm::trafficRunsOnTheRealStreets() {
     QVERIFY(test::waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
     view.renderFrame();
     QCOMPARE(view.vehiclesDrawn(), snap()->vehicles.size());
+}
+
+void TestRealOsm::buildingsColouredByHeight() {
+    gui::CityView& view = *m_window->view();
+    const CityModel& city = *view.city();
+    view.resetCamera();
+    QVERIFY(test::waitFor([&] { return !view.cameraFlying() && !view.animating(); }, 3000));
+    const render::Rgb darkest = render::attributeColor(1.0);
+    const int darkBefore = test::countColor(view.renderFrame(), darkest);
+
+    // As a user does: the Layers dock's "Buildings coloured by" box.
+    QComboBox* box = m_window->layers()->buildingColoringBox();
+    box->setCurrentIndex(box->findData(static_cast<int>(gui::CityView::BuildingColoring::ByHeight)));
+    QCOMPARE(view.buildingColoring(), gui::CityView::BuildingColoring::ByHeight);
+    // The ramp's top is the 95th percentile of the heights (so a few towers do not wash out the
+    // rest); every building's colour is its height's place on the ramp.
+    std::vector<double> heights(city.buildings.height.begin(), city.buildings.height.end());
+    const auto k = static_cast<std::ptrdiff_t>(0.95 * static_cast<double>(heights.size() - 1));
+    std::nth_element(heights.begin(), heights.begin() + k, heights.end());
+    const gui::CityView::BuildingScale scale = view.buildingScale();
+    QCOMPARE(scale.unit, QStringLiteral("m"));
+    QCOMPARE(scale.top, heights[static_cast<std::size_t>(k)]);
+    int saturated = 0;
+    for (std::uint32_t b = 0; b < city.buildings.count(); ++b) {
+        const render::Rgb want = render::attributeColor(city.buildings.height[b] / scale.top);
+        const render::Rgb got = view.buildingColorShown(b);
+        QVERIFY(got.r == want.r && got.g == want.g && got.b == want.b);
+        saturated += city.buildings.height[b] >= scale.top ? 1 : 0;
+    }
+    QVERIFY(saturated > 0);
+    // The tallest buildings turn dark purple in the frame.
+    const int darkAfter = test::countColor(view.renderFrame(), darkest);
+    qInfo("ramp top %.1f m, %d buildings at the top; dark pixels %d -> %d", scale.top, saturated, darkBefore,
+          darkAfter);
+    QVERIFY(darkAfter > darkBefore + 50);
+
+    // Back to use: the palette again.
+    box->setCurrentIndex(box->findData(static_cast<int>(gui::CityView::BuildingColoring::ByUse)));
+    for (std::uint32_t b = 0; b < city.buildings.count(); b += 97) {
+        const render::Rgb want = render::buildingColor(city.buildings.use[b]);
+        const render::Rgb got = view.buildingColorShown(b);
+        QVERIFY(got.r == want.r && got.g == want.g && got.b == want.b);
+    }
+    QVERIFY(test::countColor(view.renderFrame(), darkest) <= darkBefore + 10);
 }
 
 void TestRealOsm::newScenarioOnTheOpenedCity() {

@@ -68,6 +68,12 @@ struct PickTables {
         std::vector<std::uint32_t> first;         ///< first triangle of each drawn object
         /// buildings: its BuildingId index; roads: a link index, or kJunctionBit | node index
         std::vector<std::uint32_t> item;
+        /// buildings only: the mesh (to recolour it, render::recolorBuildings), and each
+        /// building's first wall vertex and first roof vertex (its roof runs to the next
+        /// building's first vertex, or the end).
+        osg::Geometry* geometry = nullptr;
+        std::vector<std::uint32_t> firstVertex;
+        std::vector<std::uint32_t> roofVertex;
     };
     std::vector<Table> buildings;  ///< one per non-empty tile of the buildings
     std::vector<Table> roads;      ///< one per non-empty tile of the roads (ribbons, junction discs)
