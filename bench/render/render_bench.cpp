@@ -81,6 +81,7 @@ struct Args {
     bool layerCosts = true;
     bool trace = false;
     int maxTilesPerSide = ct::render::SceneOptions{}.maxTilesPerSide;
+    bool terrainLod = true;
     std::string pngDir;
     std::string csvPath;
 };
@@ -91,7 +92,7 @@ void usage() {
         "overview,street]\n"
         "                             [--frames N] [--warmup N] [--size WxH] [--facility-every N]\n"
         "                             [--no-labels] [--no-layer-costs] [--trace] [--window] [--png DIR]\n"
-        "                             [--tiles N] [--csv FILE]\n"
+        "                             [--tiles N] [--no-terrain-lod] [--csv FILE]\n"
         "Renders synthetic cities offscreen (a GLX pbuffer: run it under xvfb-run -a when there is no\n"
         "display) and prints ms per frame, draw calls, triangles, build times and memory.\n"
         "  --quick             buildings 5000, vehicles 1000,10000, overview only, 2 + 8 frames\n"
@@ -110,6 +111,8 @@ void usage() {
         "  --png DIR           save the last frame of each case as PNG\n"
         "  --tiles N           buildings and roads in at most N x N tiles (SceneOptions::maxTilesPerSide,\n"
         "                      default 8; 1 = one mesh per layer, the layout before tiling)\n"
+        "  --no-terrain-lod    terrain tiles at full resolution at any distance (SceneOptions::terrainLod\n"
+        "                      = false; with --tiles 1 the terrain is one mesh, as before tiling)\n"
         "  --csv FILE          also write the results as CSV");
 }
 
@@ -181,6 +184,8 @@ bool parseArgs(int argc, char** argv, Args& a) {
             a.pngDir = value();
         } else if (arg == "--tiles") {
             a.maxTilesPerSide = std::max(1, std::stoi(value()));
+        } else if (arg == "--no-terrain-lod") {
+            a.terrainLod = false;
         } else if (arg == "--csv") {
             a.csvPath = value();
         } else if (arg == "--help" || arg == "-h") {
@@ -581,6 +586,7 @@ SceneInfo benchCity(const Args& args, int buildingCount, osgViewer::Viewer& view
     ct::render::SceneOptions sceneOptions;
     sceneOptions.drawLabels = args.labels;
     sceneOptions.maxTilesPerSide = args.maxTilesPerSide;
+    sceneOptions.terrainLod = args.terrainLod;
     ct::render::SceneBuild scene = ct::render::buildCityScene(city, sceneOptions);
     info.sceneMs = msSince(t0);
 

@@ -1,6 +1,7 @@
 #include "citytwin/render/scene_stats.h"
 
 #include <osg/Geometry>
+#include <osg/LOD>
 #include <osg/NodeVisitor>
 #include <osgText/TextBase>
 
@@ -11,6 +12,20 @@ namespace {
 class StatsVisitor : public osg::NodeVisitor {
 public:
     StatsVisitor() : osg::NodeVisitor(osg::NodeVisitor::TRAVERSE_ALL_CHILDREN) {}
+
+    /// Of a level of detail, only the most detailed child (the one drawn nearest) counts: the
+    /// stats say what the scene draws close up, not the sum of its alternatives.
+    void apply(osg::LOD& lod) override {
+        int best = -1;
+        for (unsigned i = 0; i < lod.getNumChildren(); ++i) {
+            if (best < 0 || lod.getMinRange(i) < lod.getMinRange(static_cast<unsigned>(best))) {
+                best = static_cast<int>(i);
+            }
+        }
+        if (best >= 0) {
+            lod.getChild(static_cast<unsigned>(best))->accept(*this);
+        }
+    }
 
     void apply(osg::Drawable& drawable) override {
         if (dynamic_cast<osgText::TextBase*>(&drawable) != nullptr) {

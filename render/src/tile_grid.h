@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "citytwin/render/scene_builder.h"
 #include "citytwin/sim/city_model.h"
@@ -48,6 +49,26 @@ struct TileGrid {
         g.sizeX = std::max(box.width() / g.nx, 1e-6);
         g.sizeY = std::max(box.height() / g.ny, 1e-6);
         return g;
+    }
+
+    /// Cuts the grid lines 0 .. lines-1 of a raster (a DEM) into at most `parts` runs that share
+    /// their end lines: run k spans lines cut[k] to cut[k+1], both included, so neighbouring
+    /// tiles share the vertices of their common edge. Every cut but the last (lines-1) is a
+    /// multiple of `align`, so that every align-th line of a tile is every align-th line of the
+    /// raster. Fewer runs when the raster is too small for `parts` runs of `align` lines.
+    static std::vector<int> cuts(int lines, int parts, int align) {
+        std::vector<int> out{0};
+        align = std::max(align, 1);
+        parts = std::clamp(parts, 1, std::max((lines - 1) / align, 1));
+        for (int k = 1; k < parts; ++k) {
+            const double at = static_cast<double>(k) * (lines - 1) / parts;
+            const int cut = static_cast<int>(std::lround(at / align)) * align;
+            if (cut > out.back() && cut < lines - 1) {
+                out.push_back(cut);
+            }
+        }
+        out.push_back(std::max(lines - 1, 1));
+        return out;
     }
 
     /// The grid of a city's static layers: over its buildings' centroids and road nodes.

@@ -1,17 +1,21 @@
 // Tests of the city scene builder (no display needed): draw calls that do not grow with the
-// city, tiles that OSG culls outside the view, triangulation, road drawing rules and the
-// framing of the home view.
+// city, tiles that OSG culls outside the view, terrain tiles with coarser levels far away and
+// no cracks, triangulation, road drawing rules and the framing of the home view.
 
 #include <QtTest>
 
+#include <array>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <set>
+#include <utility>
 
 #include <osg/Geode>
 #include <osg/Geometry>
 #include <osg/Group>
 #include <osg/KdTree>
+#include <osg/LOD>
 #include <osg/Matrixd>
 #include <osg/Viewport>
 #include <osgUtil/CullVisitor>
@@ -110,6 +114,51 @@ std::size_t vertexCount(const osg::Geometry* g) {
     return g != nullptr && g->getVertexArray() != nullptr ? g->getVertexArray()->getNumElements() : 0;
 }
 
+/// The child of the scene root named `name` (a layer), or null.
+osg::Node* layerNode(osg::Node* root, const std::string& name) {
+    osg::Group* group = root->asGroup();
+    for (unsigned i = 0; group != nullptr && i < group->getNumChildren(); ++i) {
+        if (group->getChild(i)->getName() == name) {
+            return group->getChild(i);
+        }
+    }
+    return nullptr;
+}
+
+/// The terrain tiles with levels of detail: one osg::LOD per tile, its levels most detailed first.
+std::vector<const osg::LOD*> terrainLods(osg::Node* root) {
+    std::vector<const osg::LOD*> out;
+    if (const osg::Group* layer =
+            layerNode(root, "terrain") ? layerNode(root, "terrain")->asGroup() : nullptr) {
+        for (unsigned i = 0; i < layer->getNumChildren(); ++i) {
+            if (const auto* lod = dynamic_cast<const osg::LOD*>(layer->getChild(i))) {
+                out.push_back(lod);
+            }
+        }
+    }
+    return out;
+}
+
+std::size_t triangleCount(const osg::Drawable* d) {
+    const osg::Geometry* g = d != nullptr ? d->asGeometry() : nullptr;
+    return g != nullptr && g->getNumPrimitiveSets() > 0 ? g->getPrimitiveSet(0)->getNumIndices() / 3 : 0;
+}
+
+/// Triangles of `g` that are not vertical (the surface, not its skirts).
+std::size_t surfaceTriangles(const osg::Geometry* g) {
+    const auto* v = dynamic_cast<const osg::Vec3Array*>(g->getVertexArray());
+    const osg::PrimitiveSet* ps = g->getPrimitiveSet(0);
+    std::size_t n = 0;
+    for (unsigned t = 0; t + 2 < ps->getNumIndices(); t += 3) {
+        const osg::Vec3 a = (*v)[ps->index(t)];
+        const osg::Vec3 b = (*v)[ps->index(t + 1)];
+        const osg::Vec3 c = (*v)[ps->index(t + 2)];
+        const float area = (b.x() - a.x()) * (c.y() - a.y()) - (b.y() - a.y()) * (c.x() - a.x());
+        n += std::abs(area) > 1e-3f ? 1 : 0;
+    }
+    return n;
+}
+
 /// Sum of the areas of the triangles (index triples into ring).
 double triangleArea(std::span<const Vec2> ring, const std::vector<std::uint32_t>& tris, bool* allCcw) {
     double sum = 0.0;
@@ -129,6 +178,9 @@ class TestRenderScene : public QObject {
 private Q_SLOTS:
     void drawCallsDoNotGrowWithBuildings();
     void tilesOutsideTheViewAreCulled();
+    void terrainTilesCulledAndCoarserFarAway();
+    void terrainCoarseLevelsStayBelowTheGround();
+    void terrainTileEdgesMatch();
     void everyBuildingIsDrawn();
     void twoWayRoadDrawnOnce();
     void triangulatesConvexAndConcaveRings_data();
@@ -263,6 +315,193 @@ void TestRenderScene::tilesOutsideTheViewAreCulled() {
     for (const render::PickTables::Table& t : scene.pick.buildings) {
         QVERIFY(all.count(t.drawable) != 0);
     }
+}
+
+void TestRenderScene::terrainTilesCulledAndCoarserFarAway() {
+    // The 2 km town's 2.6 km DEM (10 m cells) is 5 x 5 tiles of 520 m, each an osg::LOD of
+    // three levels (every grid point, every 2nd, every 4th). OSG's cull traversal, as the
+    // viewer draws: a close view draws few tiles, the nearest at full resolution; from far away
+    // every tile is in view but drawn at the coarsest level.
+    const CityModel city = test::makeSyntheticCity({.buildings = 6400, .facilities = 0});
+    const render::SceneBuild scene = render::buildCityScene(city);
+    const std::vector<const osg::LOD*> tiles = terrainLods(scene.root.get());
+    QCOMPARE(tiles.size(), std::size_t{25});
+    std::size_t fullTriangles = 0;
+    for (const osg::LOD* lod : tiles) {
+        QCOMPARE(lod->getNumChildren(), 3u);
+        std::array<std::size_t, 3> n{};
+        for (unsigned l = 0; l < 3; ++l) {
+            const osg::Drawable* d = lod->getChild(l)->asDrawable();
+            QVERIFY(d != nullptr);
+            QCOMPARE(d->getName(), std::string("terrain"));  // picking stops at every level
+            n[l] = triangleCount(d);
+            if (l > 0) {
+                QCOMPARE(lod->getMinRange(l), lod->getMaxRange(l - 1));
+            }
+        }
+        QVERIFY(n[1] * 3 < n[0]);
+        QVERIFY(n[2] * 10 < n[0]);
+        fullTriangles += n[0];
+    }
+    // Stats count the most detailed level only.
+    QVERIFY(scene.stats.triangles >= fullTriangles);
+
+    const int w = 1280;
+    const int h = 720;
+    const osg::Matrixd projection = osg::Matrixd::perspective(30.0, double(w) / h, 1.0, 1e5);
+    struct Drawn {
+        std::size_t tiles = 0;
+        std::size_t triangles = 0;
+        std::array<std::size_t, 3> atLevel{};
+    };
+    auto cull = [&](const osg::Vec3d& eye, const osg::Vec3d& centre) {
+        const osg::Matrixd view = osg::Matrixd::lookAt(eye, centre, osg::Vec3d(0.0, 0.0, 1.0));
+        const std::set<const osg::Drawable*> drawn =
+            drawablesAfterCulling(*scene.root, view, projection, w, h);
+        Drawn out;
+        for (const osg::LOD* lod : tiles) {
+            for (unsigned l = 0; l < lod->getNumChildren(); ++l) {
+                const osg::Drawable* d = lod->getChild(l)->asDrawable();
+                if (drawn.count(d) != 0) {
+                    ++out.tiles;
+                    ++out.atLevel[l];
+                    out.triangles += triangleCount(d);
+                }
+            }
+        }
+        qInfo(
+            "eye (%.0f, %.0f, %.0f): %zu of %zu terrain tiles drawn (%zu full, %zu 1/2, %zu 1/4), %zu of %zu "
+            "triangles",
+            eye.x(), eye.y(), eye.z(), out.tiles, tiles.size(), out.atLevel[0], out.atLevel[1],
+            out.atLevel[2], out.triangles, fullTriangles);
+        return out;
+    };
+    // Close to the town's south-west corner (as in tilesOutsideTheViewAreCulled): at most a
+    // third of the tiles, the one looked at in full resolution.
+    const Drawn close = cull(osg::Vec3d(-50.0, -50.0, 350.0), osg::Vec3d(200.0, 200.0, 100.0));
+    QVERIFY(close.tiles > 0);
+    QVERIFY(close.tiles * 3 <= tiles.size());
+    QVERIFY(close.atLevel[0] > 0);
+    QVERIFY(close.triangles * 4 < fullTriangles);
+    // Right above the middle, looking down: the tile below is in full resolution.
+    const Drawn above = cull(osg::Vec3d(1000.0, 1000.0, 600.0), osg::Vec3d(1000.0, 1001.0, 100.0));
+    QVERIFY(above.atLevel[0] > 0);
+    // 7 km away: every tile in view, every one at the coarsest level.
+    const Drawn far = cull(osg::Vec3d(1000.0, -5000.0, 3500.0), osg::Vec3d(1000.0, 1000.0, 100.0));
+    QCOMPARE(far.tiles, tiles.size());
+    QCOMPARE(far.atLevel[2], tiles.size());
+    QVERIFY(far.triangles * 10 < fullTriangles);
+    QVERIFY(far.triangles / far.tiles * 8 < above.triangles / above.tiles);  // per tile drawn
+    // The home view (4 km away) draws every tile, some coarser, fewer triangles than the full.
+    const Drawn home = cull(scene.home.eye, scene.home.center);
+    QCOMPARE(home.tiles, tiles.size());
+    QVERIFY(home.triangles < fullTriangles);
+
+    // Without level of detail: the same tiles, each one full-resolution mesh.
+    render::SceneOptions noLod;
+    noLod.terrainLod = false;
+    const render::SceneBuild flat = render::buildCityScene(city, noLod);
+    QVERIFY(terrainLods(flat.root.get()).empty());
+    std::vector<const osg::Geometry*> meshes;
+    findGeometries(layerNode(flat.root.get(), "terrain"), "terrain", meshes);
+    QCOMPARE(meshes.size(), tiles.size());
+    std::size_t noLodSurface = 0;
+    for (const osg::Geometry* g : meshes) {
+        noLodSurface += surfaceTriangles(g);
+    }
+    QCOMPARE(noLodSurface, std::size_t(2 * (city.terrain.width - 1) * (city.terrain.height - 1)));
+}
+
+void TestRenderScene::terrainCoarseLevelsStayBelowTheGround() {
+    // Steep hills and a river channel: the coarse levels are lowered so that they lie nowhere
+    // above the full-resolution ground, on which roads, areas and buildings are placed (a
+    // coarse ground above them would hide them). OSG's ray intersection with each level.
+    test::SyntheticCityOptions options;
+    options.buildings = 1600;
+    options.hillHeight = 40.0;
+    options.riverBed = 4.0;
+    options.facilities = 0;
+    const CityModel city = test::makeSyntheticCity(options);
+    const render::SceneBuild scene = render::buildCityScene(city);
+    const std::vector<const osg::LOD*> tiles = terrainLods(scene.root.get());
+    QVERIFY(tiles.size() >= 4);
+    auto topZ = [](osg::Node* node, double x, double y) {
+        osg::ref_ptr<osgUtil::LineSegmentIntersector> ray =
+            new osgUtil::LineSegmentIntersector(osg::Vec3d(x, y, 1e4), osg::Vec3d(x, y, -1e4));
+        osgUtil::IntersectionVisitor visitor(ray.get());
+        node->accept(visitor);
+        return ray->containsIntersections() ? ray->getFirstIntersection().getWorldIntersectPoint().z() : NAN;
+    };
+    double worstAbove = -1e9;
+    double worstBelow = 0.0;
+    std::size_t samples = 0;
+    for (const osg::LOD* lod : tiles) {
+        auto* full = const_cast<osg::Node*>(lod->getChild(0));
+        const auto* v = dynamic_cast<const osg::Vec3Array*>(full->asGeometry()->getVertexArray());
+        for (unsigned l = 1; l < lod->getNumChildren(); ++l) {
+            auto* coarse = const_cast<osg::Node*>(lod->getChild(l));
+            osg::ref_ptr<osg::KdTreeBuilder> kdTree = new osg::KdTreeBuilder;
+            coarse->accept(*kdTree);
+            for (std::size_t k = 0; k < v->size(); k += 7) {
+                // Full-resolution vertices, nudged off the grid lines into the triangles.
+                const osg::Vec3 p = (*v)[k];
+                const double zc = topZ(coarse, p.x() + 0.3, p.y() + 0.1);
+                const double zf = topZ(full, p.x() + 0.3, p.y() + 0.1);
+                if (std::isfinite(zc) && std::isfinite(zf)) {
+                    ++samples;
+                    worstAbove = std::max(worstAbove, zc - zf);
+                    worstBelow = std::min(worstBelow, zc - zf);
+                }
+            }
+        }
+    }
+    qInfo("%zu samples: coarse levels at most %.4f m above and %.2f m below the full-resolution ground",
+          samples, worstAbove, worstBelow);
+    QVERIFY(samples > 1000);
+    QVERIFY2(worstAbove < 1e-3, qPrintable(QString::number(worstAbove)));
+    QVERIFY(worstBelow > -10.0);
+}
+
+void TestRenderScene::terrainTileEdgesMatch() {
+    // At full resolution the tiles share the vertices of their common edges, at exactly the same
+    // heights, and together hold every grid point and every grid square exactly once: no
+    // cracks, no overlaps.
+    const CityModel city = test::makeSyntheticCity({.buildings = 6400, .facilities = 0, .hillHeight = 30.0});
+    const render::SceneBuild scene = render::buildCityScene(city);
+    const std::vector<const osg::LOD*> tiles = terrainLods(scene.root.get());
+    QCOMPARE(tiles.size(), std::size_t{25});
+    // The top (highest vertex) at each (x, y) of each tile: skirts hang below their edge.
+    std::map<std::pair<float, float>, std::vector<float>> tops;
+    std::size_t surface = 0;
+    for (const osg::LOD* lod : tiles) {
+        const osg::Geometry* g = lod->getChild(0)->asGeometry();
+        surface += surfaceTriangles(g);
+        std::map<std::pair<float, float>, float> top;
+        for (const osg::Vec3& p : *dynamic_cast<const osg::Vec3Array*>(g->getVertexArray())) {
+            auto [it, added] = top.emplace(std::make_pair(p.x(), p.y()), p.z());
+            if (!added) {
+                it->second = std::max(it->second, p.z());
+            }
+        }
+        for (const auto& [xy, z] : top) {
+            tops[xy].push_back(z);
+        }
+    }
+    std::size_t shared = 0;
+    for (const auto& [xy, zs] : tops) {
+        if (zs.size() > 1) {
+            ++shared;
+            for (const float z : zs) {
+                QCOMPARE(z, zs.front());  // exactly
+            }
+        }
+    }
+    const auto cols = static_cast<std::size_t>(city.terrain.width);
+    const auto rows = static_cast<std::size_t>(city.terrain.height);
+    qInfo("%zu grid points, %zu on shared tile edges", tops.size(), shared);
+    QCOMPARE(tops.size(), cols * rows);
+    QCOMPARE(shared, 4 * (cols + rows) - 16);  // 4 inner lines each way, their 16 crossings once
+    QCOMPARE(surface, 2 * (cols - 1) * (rows - 1));
 }
 
 void TestRenderScene::everyBuildingIsDrawn() {

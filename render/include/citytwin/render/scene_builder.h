@@ -6,11 +6,11 @@
 /// to it. Building touches no OpenGL state, so it may run on any thread; the returned graph
 /// belongs to the caller and must be used by one rendering thread at a time.
 ///
-/// Draw calls do not grow with the size of the city. Terrain and land use are one merged
-/// geometry each with per-vertex colours; buildings and roads are one merged geometry per tile
-/// of a fixed grid over the city (at most SceneOptions::maxTilesPerSide squared tiles per
-/// layer, 64 by default), so that OSG culls the tiles a view does not see; facilities are
-/// at most maxLabelledFacilities pins and labels plus one mesh of markers.
+/// Draw calls do not grow with the size of the city. Land use is one merged geometry with
+/// per-vertex colours; terrain, buildings and roads are one merged geometry per tile of a fixed
+/// grid (at most SceneOptions::maxTilesPerSide squared tiles per layer, 64 by default), so that
+/// OSG culls the tiles a view does not see, and terrain tiles far away draw a coarser grid;
+/// facilities are at most maxLabelledFacilities pins and labels plus one mesh of markers.
 
 #include <cstdint>
 #include <string>
@@ -47,6 +47,11 @@ struct SceneOptions {
     double tileSize = 500.0;
     /// ... and at most this many a side: a layer is at most maxTilesPerSide^2 draw calls.
     int maxTilesPerSide = 8;
+    /// The terrain is cut into tiles the same way (tileSize, maxTilesPerSide). With level of
+    /// detail on, each tile draws every 2nd or 4th grid point when far enough away that the
+    /// height error stays under about a pixel (and never within two tile sides of the eye);
+    /// off, every tile is drawn at full resolution at any distance.
+    bool terrainLod = true;
 };
 
 /// A camera placement: eye, the point looked at, and the up direction, in scene coordinates.

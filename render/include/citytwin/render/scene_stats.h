@@ -10,7 +10,8 @@ class Node;
 namespace ct::render {
 
 /// What a scene graph holds. Draw calls are counted the way OSG issues them: one per primitive
-/// set of each geometry, plus one per text label.
+/// set of each geometry, plus one per text label. Of an osg::LOD (the terrain tiles) only the
+/// most detailed child counts: what the scene draws close up.
 struct SceneStats {
     std::size_t geometries = 0;  ///< osg::Geometry drawables (meshes), labels excluded
     std::size_t labels = 0;      ///< osgText labels
