@@ -6,11 +6,16 @@
 #include <QElapsedTimer>
 #include <QImage>
 #include <QPoint>
+#include <QSignalSpy>
+
+#include <memory>
 
 #include <algorithm>
 #include <cmath>
 
 #include "citytwin/render/palette.h"
+#include "diagnostics_panel.h"
+#include "main_window.h"
 
 namespace ct::test {
 
@@ -55,6 +60,33 @@ inline int countColor(const QImage& image, render::Rgb c, QPoint centre = {}, in
         }
     }
     return hits;
+}
+
+/// A main window of `size`, shown, with `scenario` loaded and its first snapshot shown; null
+/// when it did not load (`why` says why).
+inline std::unique_ptr<gui::MainWindow> openScenario(const QString& scenario, QString* why,
+                                                     QSize size = {1200, 800}, int loadMs = 60000) {
+    auto window = std::make_unique<gui::MainWindow>(QStringLiteral(CT_ASSETS_DIR));
+    window->resize(size);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get())) {
+        *why = QStringLiteral("the window was not exposed");
+        return nullptr;
+    }
+    QSignalSpy finished(window.get(), &gui::MainWindow::loadFinished);
+    if (!window->loadScenario(scenario) || !finished.wait(loadMs)) {
+        *why = QStringLiteral("%1 did not load in time").arg(scenario);
+        return nullptr;
+    }
+    if (!finished.at(0).at(0).toBool()) {
+        *why = window->diagnostics()->summary();
+        return nullptr;
+    }
+    if (!waitFor([&] { return window->shownSnapshot() != nullptr; }, 2000)) {
+        *why = QStringLiteral("no snapshot shown");
+        return nullptr;
+    }
+    return window;
 }
 
 }  // namespace ct::test

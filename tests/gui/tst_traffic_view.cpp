@@ -66,17 +66,10 @@ private:
 };
 
 void TestTrafficView::initTestCase() {
-    m_window = std::make_unique<gui::MainWindow>(QStringLiteral(CT_ASSETS_DIR));
-    m_window->resize(1200, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    QSignalSpy finished(m_window.get(), &gui::MainWindow::loadFinished);
-    QVERIFY(m_window->loadScenario(kScenario));
-    QVERIFY(finished.wait(60000));
-    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(m_window->diagnostics()->summary()));
+    QString why;
+    m_window = test::openScenario(kScenario, &why, QSize(1200, 800), 60000);
+    QVERIFY2(m_window != nullptr, qPrintable(why));
     QVERIFY(m_window->simulation() != nullptr);
-    // The first snapshot is shown within a poll.
-    QVERIFY(test::waitFor([&] { return snap() != nullptr; }, 2000));
 }
 
 void TestTrafficView::cleanupTestCase() {
