@@ -16,6 +16,7 @@
 #include <QLinearGradient>
 #include <QPainter>
 #include <QRadioButton>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 #include "citytwin/render/palette.h"
@@ -144,7 +145,7 @@ protected:
         p.fillRect(QRect(left, top, right - left, barHeight), ramp);
         p.setPen(QColor(80, 80, 80));
         p.drawRect(QRect(left, top, right - left, barHeight));
-        const QString unit = m_scale.unit.isEmpty() ? QString() : QStringLiteral(" ") + m_scale.unit;
+        const QString unit = m_scale.unit.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_scale.unit);
         const QRect labels(left, top + barHeight + 2, right - left, 16);
         p.drawText(labels, Qt::AlignLeft | Qt::AlignTop, QStringLiteral("0"));
         p.drawText(labels, Qt::AlignHCenter | Qt::AlignTop, m_scale.name + unit);
@@ -240,6 +241,7 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent) {
         ++key;
     }
     layout->addWidget(utilities);
+    m_utilities = utilities;
 
     auto* roads = new QGroupBox(tr("Roads coloured by"), this);
     auto* roadsLayout = new QVBoxLayout(roads);
@@ -342,6 +344,22 @@ void LayersPanel::setBuildingColoring(CityView::BuildingColoring coloring) {
 
 CityView::BuildingColoring LayersPanel::buildingColoring() const {
     return static_cast<CityView::BuildingColoring>(m_buildingsBy->currentData().toInt());
+}
+
+void LayersPanel::setUtilitiesAvailable(bool available) {
+    m_utilities->setVisible(available);
+    auto* model = qobject_cast<QStandardItemModel*>(m_buildingsBy->model());
+    for (const auto coloring : {CityView::BuildingColoring::ByMinutesWithoutPower,
+                                CityView::BuildingColoring::ByMinutesWithoutWater}) {
+        const int i = m_buildingsBy->findData(static_cast<int>(coloring));
+        if (model != nullptr && i >= 0) {
+            model->item(i)->setEnabled(available);
+        }
+    }
+    if (!available && (buildingColoring() == CityView::BuildingColoring::ByMinutesWithoutPower ||
+                       buildingColoring() == CityView::BuildingColoring::ByMinutesWithoutWater)) {
+        setBuildingColoring(CityView::BuildingColoring::ByUse);
+    }
 }
 
 void LayersPanel::setBuildingScale(const CityView::BuildingScale& scale) {

@@ -28,6 +28,8 @@ public:
     /// Shows the scale of the buildings' colours (CityView::buildingScale) in the legend.
     void setBuildingScale(const CityView::BuildingScale& scale);
     [[nodiscard]] QComboBox* buildingColoringBox() const { return m_buildingsBy; }
+    /// Shows the utilities' layers and colourings only for a scenario that runs water and power.
+    void setUtilitiesAvailable(bool available);
 
 Q_SIGNALS:
     void layerToggled(ct::gui::CityView::Layer layer, bool visible);
@@ -48,6 +50,7 @@ private:
     QRadioButton* m_byDensity = nullptr;
     RoadLegend* m_legend = nullptr;
     QComboBox* m_buildingsBy = nullptr;
+    QWidget* m_utilities = nullptr;
     BuildingLegend* m_buildingLegend = nullptr;
 };
 

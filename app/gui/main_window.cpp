@@ -522,6 +522,7 @@ void MainWindow::finishLoad(const std::shared_ptr<LoadOutcome>& outcome) {
             }
         }
         m_simBar->setScenarioLoaded(m_sim != nullptr || outcome->recording != nullptr);
+        m_layers->setUtilitiesAvailable(outcome->session && outcome->session->utilities);
         m_cityFiles = !outcome->session && outcome->recent.kind == RecentEntry::Kind::City ? outcome->recent
                                                                                            : RecentEntry{};
         m_newScenarioAction->setEnabled(cityWithoutScenario());
