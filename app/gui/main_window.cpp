@@ -820,6 +820,9 @@ void MainWindow::loadFinishedFor(const LoadOutcome& outcome) {
     updateTimeline();
     m_search->clear();
     m_search->index().setCity(outcome.city.get());
+    if (m_session && m_session->sumo()) {
+        m_search->index().addStreetNames(m_session->edgeNames);  // links are named by edge id
+    }
     m_search->index().setTrips(m_session ? &m_session->trips : nullptr);
 
     m_views->clear();

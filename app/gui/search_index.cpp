@@ -91,15 +91,33 @@ void SearchIndex::setCity(const CityModel* city) {
     }
     // Streets: every link of a name, with the box around them.
     const RoadNetwork& r = city->roads;
-    std::map<std::uint32_t, std::vector<std::uint32_t>> byName;
+    std::map<std::string, std::vector<std::uint32_t>> byName;
     for (std::size_t l = 0; l < r.linkCount(); ++l) {
         if (r.linkName[l] != 0 && r.linkName[l] < r.names.size()) {
-            byName[r.linkName[l]].push_back(static_cast<std::uint32_t>(l));
+            byName[r.names[r.linkName[l]]].push_back(static_cast<std::uint32_t>(l));
         }
     }
-    for (auto& [nameIndex, links] : byName) {
+    addStreets(std::move(byName));
+}
+
+void SearchIndex::addStreetNames(const std::vector<std::string>& byLink) {
+    if (m_city == nullptr) {
+        return;
+    }
+    std::map<std::string, std::vector<std::uint32_t>> byName;
+    for (std::size_t l = 0; l < byLink.size() && l < m_city->roads.linkCount(); ++l) {
+        if (!byLink[l].empty()) {
+            byName[byLink[l]].push_back(static_cast<std::uint32_t>(l));
+        }
+    }
+    addStreets(std::move(byName));
+}
+
+void SearchIndex::addStreets(std::map<std::string, std::vector<std::uint32_t>> byName) {
+    const RoadNetwork& r = m_city->roads;
+    for (auto& [name, links] : byName) {
         Street s;
-        s.name = fromStd(r.names[nameIndex]);
+        s.name = fromStd(name);
         s.folded = fold(s.name);
         Box2 box;
         for (const std::uint32_t l : links) {

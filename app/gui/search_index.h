@@ -6,6 +6,8 @@
 /// Qt Core only (QString for case- and accent-insensitive matching); no widgets, no OSG.
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <QString>
@@ -40,6 +42,9 @@ class SearchIndex {
 public:
     /// Indexes the names of `city` (null: nothing).
     void setCity(const CityModel* city);
+    /// More street names, by link (empty: none), beside the links' own: a SUMO network names its
+    /// links by edge id and keeps the street names apart. Call after setCity().
+    void addStreetNames(const std::vector<std::string>& byLink);
     /// The trips of the scenario running (null: none); only those on the road are found.
     void setTrips(const std::vector<traffic::Trip>* trips);
 
@@ -66,6 +71,8 @@ private:
         QString name;
         QString folded;
     };
+    /// Adds a street for each group of links, named by its key.
+    void addStreets(std::map<std::string, std::vector<std::uint32_t>> byName);
     void addIdHits(Selection::Kind kind, std::uint32_t id, const SimSnapshot* running,
                    std::vector<SearchHit>& out) const;
     [[nodiscard]] SearchHit hitFor(Selection target, int rank) const;

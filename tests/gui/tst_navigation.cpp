@@ -30,6 +30,7 @@
 #include "main_window.h"
 #include "recent_files.h"
 #include "search_box.h"
+#include "search_index.h"
 #include "sim_toolbar.h"
 #include "surface_format.h"
 #include "view_bookmarks.h"
@@ -195,6 +196,22 @@ void TestNavigation::searchFindsEveryKind() {
     QVERIFY2(street.detail.contains(QStringLiteral("%1 links").arg(links)), qPrintable(street.detail));
     QVERIFY(street.radius > 50.0);
     QCOMPARE(static_cast<int>(first(QStringLiteral("SUDRING")).kind), static_cast<int>(Kind::Link));
+    // Street names kept apart from the links' own (a SUMO network names its links by edge id):
+    // found as a street of their links, beside the links' own names.
+    {
+        gui::SearchIndex index;
+        index.setCity(&city);
+        std::vector<std::string> aliases(city.roads.linkCount());
+        aliases[0] = aliases[1] = aliases[2] = "Edge Alias Way";
+        index.addStreetNames(aliases);
+        const std::vector<gui::SearchHit> hits = index.find(QStringLiteral("alias way"), nullptr);
+        QVERIFY(!hits.empty());
+        QCOMPARE(hits.front().label, QStringLiteral("Edge Alias Way"));
+        QCOMPARE(static_cast<int>(hits.front().target.kind), static_cast<int>(Kind::Link));
+        QVERIFY(hits.front().target.id <= 2);
+        QVERIFY2(hits.front().detail.contains(QStringLiteral("3 links")), qPrintable(hits.front().detail));
+        QVERIFY(!index.find(QStringLiteral("bahnhofstrasse"), nullptr).empty());
+    }
     // Facilities by name.
     QVERIFY(!city.facilities.name.empty());
     const QString facility = QString::fromStdString(city.facilities.name[3]);
