@@ -22,6 +22,7 @@
 #include "layers_panel.h"
 #include "main_window.h"
 #include "scenario_session.h"
+#include "sim_history.h"
 #include "sim_snapshot.h"
 #include "sim_worker.h"
 #include "surface_format.h"
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void linksTakeSpeedColours();
     void closingAnEdgeIsSavedByItsId();
     void tripsArrive();
+    void recordingReplaysTheRun();
 
 private:
     std::shared_ptr<const gui::SimSnapshot> snap() const { return m_window->shownSnapshot(); }
@@ -302,6 +304,46 @@ void TestSumoView::tripsArrive() {
     QCOMPARE(snap()->counters.arrived, std::uint64_t{11});
     QVERIFY(snap()->vehicles.empty());
     QVERIFY(snap()->error.empty());
+}
+
+void TestSumoView::recordingReplaysTheRun() {
+    // A recording of the SUMO run reopens through the same loader (the .net.xml and route
+    // files) and replays every recorded moment with the same vehicles at the same places.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("sumo.ctrec"));
+    QString error;
+    QVERIFY2(m_window->saveRecordingAs(path, &error), qPrintable(error));
+    const gui::SimHistory& live = m_window->history();
+    QVERIFY(live.snapshotCount() >= 5);
+
+    gui::MainWindow replay(QStringLiteral(CT_ASSETS_DIR));
+    replay.resize(1000, 700);
+    replay.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&replay));
+    QSignalSpy finished(&replay, &gui::MainWindow::loadFinished);
+    QVERIFY(replay.openRecording(path));
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(replay.diagnostics()->summary()));
+    QVERIFY(replay.recordingOpen());
+    const gui::SimHistory& again = replay.history();
+    QCOMPARE(again.snapshotCount(), live.snapshotCount());
+    std::size_t vehicles = 0;
+    for (std::size_t i = 0; i < again.snapshotCount(); ++i) {
+        const gui::SimSnapshot& a = *live.snapshot(i);
+        const gui::SimSnapshot& b = *again.snapshot(i);
+        QCOMPARE(b.time, a.time);
+        QCOMPARE(b.vehicles.size(), a.vehicles.size());
+        for (std::size_t k = 0; k < a.vehicles.size(); ++k) {
+            QCOMPARE(b.vehicles[k].trip, a.vehicles[k].trip);
+            QCOMPARE(b.vehicles[k].lane, a.vehicles[k].lane);
+            QCOMPARE(b.vehicles[k].x, a.vehicles[k].x);
+            QCOMPARE(b.vehicles[k].y, a.vehicles[k].y);
+        }
+        vehicles += a.vehicles.size();
+    }
+    QVERIFY(vehicles > 0);
+    // The replayed city is the SUMO network's: links named by edge id.
+    QCOMPARE(replay.view()->city()->roads.linkCount(), m_window->view()->city()->roads.linkCount());
 }
 
 int main(int argc, char** argv) {
